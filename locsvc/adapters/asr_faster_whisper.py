@@ -1,0 +1,73 @@
+"""The faster-whisper adapter behind the ASR port."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from ..domain.transcript import Transcript, Word
+from .asr_models import resolve_model_dir
+
+ProgressCallback = Callable[[float], None]
+
+
+@lru_cache(maxsize=2)
+def _load(model_dir: str, threads: int):
+    """One model instance per worker process, loaded on first use."""
+    from faster_whisper import WhisperModel  # heavy import, deferred on purpose
+
+    return WhisperModel(model_dir, device="cpu", compute_type="int8", cpu_threads=threads)
+
+
+class FasterWhisperTranscriber:
+    name = "faster-whisper"
+
+    def __init__(self, model: str, cache_dir: Path, threads: int = 2, beam_size: int = 5) -> None:
+        self.model_spec = model
+        self.cache_dir = Path(cache_dir)
+        self.threads = threads
+        self.beam_size = beam_size
+
+    @property
+    def model_dir(self) -> Path:
+        return resolve_model_dir(self.model_spec, self.cache_dir)
+
+    def transcribe(
+        self,
+        audio_path: Path,
+        language: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Transcript:
+        model = _load(str(self.model_dir), self.threads)
+        if self.model_spec.endswith(".en") and language in (None, "en"):
+            language = "en"  # an English-only model detects nothing else
+        parameters = {
+            "beam_size": self.beam_size,
+            "word_timestamps": True,
+            "vad_filter": True,
+            "condition_on_previous_text": False,
+            "language": language,
+        }
+        segments, info = model.transcribe(str(audio_path), **parameters)
+        words: list[Word] = []
+        for segment in segments:  # a generator: decoding happens as we iterate
+            words.extend(
+                Word(
+                    round(w.start * 1000),
+                    round(w.end * 1000),
+                    w.word,
+                    round(float(w.probability), 4),
+                )
+                for w in segment.words or ()
+            )
+            if on_progress and info.duration:
+                on_progress(min(segment.end / info.duration, 1.0))
+        return Transcript(
+            language=info.language,
+            language_probability=round(float(info.language_probability), 4),
+            duration_ms=round(info.duration * 1000),
+            words=tuple(words),
+            model=f"{self.name}:{self.model_spec}",
+            parameters={**parameters, "compute_type": "int8", "threads": self.threads},
+        )

@@ -1,0 +1,169 @@
+"""SQLAlchemy 2 table models. Schema changes go through Alembic (migrations/)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC on the way out, on SQLite (which drops zones) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    languages: Mapped[str] = mapped_column(String(500), default="")  # comma list, "" = all
+    shows: Mapped[str] = mapped_column(String(2000), default="")  # comma list, "" = all
+    # sha256 of a random 256-bit token: a salt adds nothing against guessing such a secret.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Episode(Base):
+    __tablename__ = "episodes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    show: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    requested_language: Mapped[str | None] = mapped_column(String(35), nullable=True)
+    source_language: Mapped[str | None] = mapped_column(String(35), nullable=True)
+    media_sha256: Mapped[str] = mapped_column(String(64))
+    media_size: Mapped[int] = mapped_column(Integer)
+    original_filename: Mapped[str] = mapped_column(String(500))
+    media_info: Mapped[dict] = mapped_column(JSON)
+    asr_model: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(200))
+    # Identifies the current dispatch of the pipeline: a task carrying an older one is obsolete.
+    dispatch_token: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    error_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    stages: Mapped[list[StageRun]] = relationship(
+        back_populates="episode", order_by="StageRun.position", cascade="all, delete-orphan"
+    )
+    tracks: Mapped[list[Track]] = relationship(
+        back_populates="episode", order_by="Track.id", cascade="all, delete-orphan"
+    )
+
+
+class StageRun(Base):
+    __tablename__ = "stages"
+    __table_args__ = (UniqueConstraint("episode_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[str] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The stored artifact (a sha256 in media storage) and what produced it.
+    artifact_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    artifact_info: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+    episode: Mapped[Episode] = relationship(back_populates="stages")
+
+
+class Track(Base):
+    __tablename__ = "tracks"
+    __table_args__ = (UniqueConstraint("episode_id", "language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[str] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(35))
+    kind: Mapped[str] = mapped_column(String(20))  # source | translation
+    state: Mapped[str] = mapped_column(String(20))  # draft until the review loop exists
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    episode: Mapped[Episode] = relationship(back_populates="tracks")
+    revisions: Mapped[list[TrackRevision]] = relationship(
+        back_populates="track", order_by="TrackRevision.number", cascade="all, delete-orphan"
+    )
+
+
+class TrackRevision(Base):
+    """An immutable version of a track's cues, stored as JSON in media storage."""
+
+    __tablename__ = "track_revisions"
+    __table_args__ = (UniqueConstraint("track_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    cues_sha256: Mapped[str] = mapped_column(String(64))
+    cue_count: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    track: Mapped[Track] = relationship(back_populates="revisions")
+
+
+class WorkerHeartbeat(Base):
+    """Live workers, so /health can count them on any broker."""
+
+    __tablename__ = "worker_heartbeats"
+
+    hostname: Mapped[str] = mapped_column(String(200), primary_key=True)
+    queues: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    embedded: Mapped[bool] = mapped_column(Boolean, default=False)

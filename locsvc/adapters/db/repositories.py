@@ -1,0 +1,283 @@
+"""Repositories: the only code that writes SQL. Stage claims are conditional
+UPDATEs, so two workers can never both hold a stage, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from ...domain.errors import NotFound
+from ...domain.pipeline import Stage, StageState, StageStatus
+from .models import Episode, StageRun, Track, TrackRevision, User, WorkerHeartbeat
+
+
+class EpisodeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, episode: Episode) -> None:
+        self.session.add(episode)
+
+    def get(self, episode_id: str) -> Episode:
+        episode = self.session.get(
+            Episode,
+            episode_id,
+            options=[selectinload(Episode.stages), selectinload(Episode.tracks)],
+        )
+        if episode is None:
+            raise NotFound(f"There is no episode {episode_id!r}.", episode_id=episode_id)
+        return episode
+
+    def list(
+        self, show: str | None = None, status: str | None = None, limit: int = 50, offset: int = 0
+    ) -> Sequence[Episode]:
+        query = select(Episode).order_by(Episode.created_at.desc(), Episode.id)
+        if show:
+            query = query.where(Episode.show == show)
+        if status:
+            query = query.where(Episode.status == status)
+        return self.session.scalars(query.limit(limit).offset(offset)).all()
+
+    def stage_states(self, episode_id: str) -> list[StageState]:
+        rows = self.session.scalars(
+            select(StageRun).where(StageRun.episode_id == episode_id).order_by(StageRun.position)
+        ).all()
+        return [StageState(Stage(r.name), StageStatus(r.status), r.heartbeat_at) for r in rows]
+
+    def stage(self, episode_id: str, stage: Stage) -> StageRun:
+        row = self.session.scalar(
+            select(StageRun).where(StageRun.episode_id == episode_id, StageRun.name == stage)
+        )
+        if row is None:
+            raise NotFound(f"Episode {episode_id!r} has no stage {stage}.")
+        return row
+
+    def set_status(
+        self, episode_id: str, status: str, error: tuple[str, str] | None = None
+    ) -> None:
+        values: dict = {"status": status}
+        if error is not None:
+            values["error_code"], values["error_message"] = error
+        self.session.execute(update(Episode).where(Episode.id == episode_id).values(**values))
+
+    def set_dispatch_token(self, episode_id: str, token: str) -> None:
+        self.session.execute(
+            update(Episode).where(Episode.id == episode_id).values(dispatch_token=token)
+        )
+
+    # --- stage claims -------------------------------------------------------------
+
+    def claim_stage(
+        self,
+        episode_id: str,
+        stage: Stage,
+        claim_token: str,
+        worker: str,
+        now: datetime,
+        stale_before: datetime,
+    ) -> bool:
+        """Atomically take a pending stage, or one whose holder stopped beating."""
+        result = self.session.execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                or_(
+                    StageRun.status == StageStatus.PENDING,
+                    and_(
+                        StageRun.status == StageStatus.RUNNING,
+                        StageRun.heartbeat_at < stale_before,
+                    ),
+                ),
+            )
+            .values(
+                status=StageStatus.RUNNING,
+                claim_token=claim_token,
+                claimed_by=worker,
+                attempts=StageRun.attempts + 1,
+                progress=0.0,
+                started_at=now,
+                heartbeat_at=now,
+                finished_at=None,
+                error_code=None,
+                error_message=None,
+            )
+        )
+        return result.rowcount == 1
+
+    def beat(
+        self, episode_id: str, stage: Stage, claim_token: str, now: datetime, progress: float
+    ) -> bool:
+        """Refresh a held claim; False when someone else took the stage over."""
+        result = self.session.execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                StageRun.claim_token == claim_token,
+                StageRun.status == StageStatus.RUNNING,
+            )
+            .values(heartbeat_at=now, progress=progress)
+        )
+        return result.rowcount == 1
+
+    def finish_stage(
+        self,
+        episode_id: str,
+        stage: Stage,
+        claim_token: str,
+        now: datetime,
+        artifact_sha256: str | None,
+        artifact_info: dict | None,
+    ) -> bool:
+        result = self.session.execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                StageRun.claim_token == claim_token,
+                StageRun.status == StageStatus.RUNNING,
+            )
+            .values(
+                status=StageStatus.DONE,
+                progress=1.0,
+                finished_at=now,
+                heartbeat_at=now,
+                artifact_sha256=artifact_sha256,
+                artifact_info=artifact_info,
+            )
+        )
+        return result.rowcount == 1
+
+    def fail_stage(
+        self,
+        episode_id: str,
+        stage: Stage,
+        claim_token: str,
+        now: datetime,
+        code: str,
+        message: str,
+    ) -> bool:
+        result = self.session.execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                StageRun.claim_token == claim_token,
+            )
+            .values(
+                status=StageStatus.FAILED,
+                finished_at=now,
+                error_code=code,
+                error_message=message,
+            )
+        )
+        return result.rowcount == 1
+
+    def stale_running(self, stale_before: datetime) -> list[tuple[str, Stage]]:
+        rows = self.session.execute(
+            select(StageRun.episode_id, StageRun.name).where(
+                StageRun.status == StageStatus.RUNNING, StageRun.heartbeat_at < stale_before
+            )
+        ).all()
+        return [(episode_id, Stage(name)) for episode_id, name in rows]
+
+
+class TrackRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_or_create(self, episode_id: str, language: str, kind: str) -> Track:
+        track = self.session.scalar(
+            select(Track).where(Track.episode_id == episode_id, Track.language == language)
+        )
+        if track is None:
+            track = Track(episode_id=episode_id, language=language, kind=kind, state="draft")
+            self.session.add(track)
+            self.session.flush()
+        return track
+
+    def find(self, episode_id: str, language: str) -> Track:
+        track = self.session.scalar(
+            select(Track)
+            .where(Track.episode_id == episode_id, Track.language == language)
+            .options(selectinload(Track.revisions))
+        )
+        if track is None:
+            raise NotFound(
+                f"Episode {episode_id!r} has no {language!r} track (yet).",
+                episode_id=episode_id,
+                language=language,
+            )
+        return track
+
+    def add_revision(
+        self, track: Track, cues_sha256: str, cue_count: int, author: str
+    ) -> TrackRevision:
+        latest = self.session.scalar(
+            select(func.max(TrackRevision.number)).where(TrackRevision.track_id == track.id)
+        )
+        revision = TrackRevision(
+            track_id=track.id,
+            number=(latest or 0) + 1,
+            cues_sha256=cues_sha256,
+            cue_count=cue_count,
+            author=author,
+        )
+        self.session.add(revision)
+        self.session.flush()
+        return revision
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, user: User) -> None:
+        self.session.add(user)
+        self.session.flush()
+
+    def by_token_hash(self, token_hash: str) -> User | None:
+        return self.session.scalar(
+            select(User).where(User.token_hash == token_hash, User.revoked_at.is_(None))
+        )
+
+    def by_name(self, name: str) -> User | None:
+        return self.session.scalar(select(User).where(User.name == name))
+
+
+class WorkerRegistry:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def beat(self, hostname: str, queues: str, pid: int, now: datetime, embedded: bool) -> None:
+        row = self.session.get(WorkerHeartbeat, hostname)
+        if row is None:
+            self.session.add(
+                WorkerHeartbeat(
+                    hostname=hostname,
+                    queues=queues,
+                    pid=pid,
+                    started_at=now,
+                    seen_at=now,
+                    embedded=embedded,
+                )
+            )
+        else:
+            row.seen_at, row.pid, row.queues = now, pid, queues
+
+    def leave(self, hostname: str) -> None:
+        self.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.hostname == hostname))
+
+    def alive(self, seen_after: datetime) -> int:
+        return (
+            self.session.scalar(
+                select(func.count())
+                .select_from(WorkerHeartbeat)
+                .where(WorkerHeartbeat.seen_at >= seen_after)
+            )
+            or 0
+        )

@@ -1,0 +1,117 @@
+"""ffprobe and ffmpeg, wrapped with the tool's own words in every error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import wave
+from fractions import Fraction
+from pathlib import Path
+
+from ..domain.errors import EmptyUpload, NotMedia, StageFailed, UnusableMedia
+from ..domain.media import MediaInfo, check_usable
+
+ASR_SAMPLE_RATE = 16_000  # Whisper's input rate
+# Decoded audio shorter than the container claims by more than this is a truncated file.
+TRUNCATION_TOLERANCE_MS = 1000
+TRUNCATION_TOLERANCE_RATIO = 0.05
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise StageFailed(f"{name} is not installed; install ffmpeg (apt-get install ffmpeg).")
+    return path
+
+
+def _stderr_tail(text: str, lines: int = 3) -> str:
+    return " | ".join(text.strip().splitlines()[-lines:])
+
+
+def probe(path: Path) -> MediaInfo:
+    """Read a file's streams; raise NotMedia/UnusableMedia when it cannot be used."""
+    if Path(path).stat().st_size == 0:
+        raise EmptyUpload("The file is empty (0 bytes).")
+    command = [
+        _tool("ffprobe"),
+        "-v",
+        "error",
+        "-show_format",
+        "-show_streams",
+        "-of",
+        "json",
+        str(path),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        said = _stderr_tail(result.stderr.replace(str(path), "the file"))
+        raise NotMedia("This is not a readable audio or video file: " + said, tool_output=said)
+    return check_usable(_media_info(json.loads(result.stdout or "{}")))
+
+
+def _media_info(report: dict) -> MediaInfo:
+    streams = report.get("streams", [])
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    video = next(
+        (
+            s
+            for s in streams
+            if s.get("codec_type") == "video"
+            and not s.get("disposition", {}).get("attached_pic")  # cover art is not picture
+        ),
+        None,
+    )
+    duration = report.get("format", {}).get("duration") or (audio or {}).get("duration") or 0
+    frame_rate = None
+    if video is not None:
+        rate = video.get("avg_frame_rate") or video.get("r_frame_rate") or "0/0"
+        if rate not in ("0/0", "0/1"):
+            frame_rate = str(Fraction(rate))
+    return MediaInfo(
+        format_name=report.get("format", {}).get("format_name", "unknown"),
+        duration_ms=round(float(duration) * 1000),
+        has_audio=audio is not None,
+        has_video=video is not None,
+        frame_rate=frame_rate,
+        audio_codec=(audio or {}).get("codec_name"),
+        video_codec=(video or {}).get("codec_name"),
+    )
+
+
+def extract_audio(source: Path, target: Path, expected_duration_ms: int) -> int:
+    """Decode the first audio stream to 16 kHz mono 16-bit WAV at ``target``.
+
+    Returns the decoded duration in ms; raises UnusableMedia when the file decodes
+    to much less than its container promised (a truncated upload)."""
+    command = [
+        _tool("ffmpeg"), "-nostdin", "-v", "error", "-y", "-i", str(source),
+        "-map", "0:a:0", "-vn", "-ac", "1", "-ar", str(ASR_SAMPLE_RATE),
+        "-c:a", "pcm_s16le", "-f", "wav", str(target),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=6 * 3600)
+    if result.returncode != 0:
+        raise UnusableMedia(
+            "The audio could not be decoded: "
+            + _stderr_tail(result.stderr.replace(str(source), "the file")),
+            reason="decode_failed",
+        )
+    with wave.open(str(target), "rb") as decoded:
+        decoded_ms = round(decoded.getnframes() * 1000 / decoded.getframerate())
+    missing_ms = expected_duration_ms - decoded_ms
+    if missing_ms > max(TRUNCATION_TOLERANCE_MS, expected_duration_ms * TRUNCATION_TOLERANCE_RATIO):
+        raise UnusableMedia(
+            f"The file looks truncated: it decodes to {decoded_ms / 1000:.1f} s "
+            f"of its {expected_duration_ms / 1000:.1f} s.",
+            reason="truncated",
+            decoded_ms=decoded_ms,
+            expected_ms=expected_duration_ms,
+        )
+    return decoded_ms
+
+
+class FfmpegMediaTool:
+    """The MediaTool port."""
+
+    probe = staticmethod(probe)
+    extract_audio = staticmethod(extract_audio)

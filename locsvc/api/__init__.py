@@ -1,0 +1,13 @@
+"""Flask blueprints for /api/v1: parse the request, call a service, answer JSON."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import episodes, errors, health
+
+
+def register_api(app: Flask) -> None:
+    errors.register(app)
+    app.register_blueprint(health.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(episodes.blueprint, url_prefix="/api/v1")

@@ -1,0 +1,87 @@
+"""/episodes: upload, status, tracks."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from ..domain.errors import InvalidRequest
+from ..services import episodes as service
+from .auth import authenticate_request, principal
+
+blueprint = Blueprint("episodes", __name__)
+blueprint.before_request(authenticate_request)
+
+MAX_PAGE = 200
+
+
+def _ctx():
+    return current_app.extensions["locsvc"]
+
+
+@blueprint.post("/episodes")
+def create_episode():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidRequest("Send the media as a multipart form field named `file`.", field="file")
+    if request.form.get("targets"):
+        raise InvalidRequest(
+            "Translation into target languages is not available in this version; "
+            "upload without `targets` to get the source-language draft.",
+            field="targets",
+        )
+    meta = service.NewEpisode(
+        title=request.form.get("title", "").strip(),
+        show=request.form.get("show", "").strip(),
+        original_filename=upload.filename,
+        source_language=request.form.get("source_language") or None,
+    )
+    episode_id = service.create_episode(_ctx(), upload.stream, meta, principal())
+    status_url = url_for("episodes.get_episode", episode_id=episode_id)
+    response = jsonify({"id": episode_id, "status_url": status_url})
+    response.headers["Location"] = status_url
+    return response, 202
+
+
+@blueprint.get("/episodes")
+def list_episodes():
+    limit = _int_arg("limit", 50, 1, MAX_PAGE)
+    offset = _int_arg("offset", 0, 0, None)
+    items = service.list_episodes(
+        _ctx(), request.args.get("show"), request.args.get("status"), limit, offset
+    )
+    return jsonify({"items": items, "limit": limit, "offset": offset})
+
+
+@blueprint.get("/episodes/<episode_id>")
+def get_episode(episode_id: str):
+    return jsonify(service.episode_view(_ctx(), episode_id))
+
+
+@blueprint.get("/episodes/<episode_id>/tracks/<language>")
+def get_track(episode_id: str, language: str):
+    revision = request.args.get("revision")
+    track = service.render_track(
+        _ctx(),
+        episode_id,
+        language,
+        request.args.get("format", "srt"),
+        _int_arg("revision", None, 1, None) if revision else None,
+    )
+    return Response(
+        track.body,
+        content_type=track.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{track.filename}"'},
+    )
+
+
+def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise InvalidRequest(f"`{name}` must be a whole number.", field=name) from error
+    if value < low or (high is not None and value > high):
+        raise InvalidRequest(f"`{name}` must be between {low} and {high or 'any'}.", field=name)
+    return value

@@ -1,0 +1,43 @@
+"""/health and /openapi.json: the two endpoints that need no token."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+
+from ..adapters.db.models import utcnow
+from ..adapters.db.repositories import WorkerRegistry
+from .openapi import OPENAPI
+
+blueprint = Blueprint("health", __name__)
+
+# A worker that has not beaten for this many heartbeats is counted as gone.
+WORKER_GRACE_BEATS = 3
+
+
+@blueprint.get("/health")
+def health():
+    ctx = current_app.extensions["locsvc"]
+    report = {"status": "ok", "database": "ok", "broker": "ok", "workers": 0}
+    try:
+        with ctx.db.session() as session:
+            session.execute(text("SELECT 1"))
+            seen_after = utcnow() - timedelta(
+                seconds=ctx.settings.heartbeat_seconds * WORKER_GRACE_BEATS
+            )
+            report["workers"] = WorkerRegistry(session).alive(seen_after)
+    except Exception as error:  # noqa: BLE001 - reported, not raised
+        report["status"], report["database"] = "degraded", f"unreachable: {type(error).__name__}"
+    try:
+        with current_app.extensions["celery"].connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:  # noqa: BLE001
+        report["status"], report["broker"] = "degraded", f"unreachable: {type(error).__name__}"
+    return jsonify(report), 200 if report["status"] == "ok" else 503
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(OPENAPI)

@@ -1,0 +1,56 @@
+"""The Celery app, bound to a Flask app (Flask's `examples/celery` shape).
+
+Tasks run inside the Flask app context, where ``current_app.extensions["locsvc"]``
+holds the process's Context. The broker is Redis when LOCSVC_BROKER_URL is set,
+otherwise kombu's SQLAlchemy transport on a SQLite file in the data dir: a real
+broker that keeps queued jobs across restarts, with no service to run.
+"""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+from .config import Settings
+
+QUEUE_ASR = "asr"
+QUEUE_MT = "mt"
+QUEUE_TTS = "tts"
+ALL_QUEUES = (QUEUE_ASR, QUEUE_MT, QUEUE_TTS)
+
+# Hours of media per stage are possible; a stage past this is stopped and marked failed.
+STAGE_SOFT_TIME_LIMIT_S = 6 * 3600
+
+
+def celery_config(settings: Settings) -> dict:
+    return {
+        "broker_url": settings.effective_broker_url,
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,
+        "result_backend": None,
+        # A message is acknowledged only after its task returns, one at a time per process:
+        # a long ASR job never sits prefetched behind another.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": QUEUE_ASR,
+        "task_soft_time_limit": STAGE_SOFT_TIME_LIMIT_S,
+        "task_time_limit": STAGE_SOFT_TIME_LIMIT_S + 300,
+        "worker_hijack_root_logger": False,
+        "worker_send_task_events": False,
+        "include": ["workers.tasks"],
+    }
+
+
+def celery_init_app(app: Flask, settings: Settings) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    config = celery_config(settings)
+    celery = Celery(app.name, task_cls=FlaskTask, include=config.pop("include"))
+    celery.config_from_object(config)
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

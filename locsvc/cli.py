@@ -1,0 +1,245 @@
+"""The `locsvc` command line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .config import Settings
+from .domain.errors import LocsvcError
+
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _fail(error: LocsvcError, exit_code: int = 1) -> None:
+    console.print(f"[bold red]error[/] ({error.code}): {error.message}")
+    sys.exit(exit_code)
+
+
+@click.group()
+def main() -> None:
+    """locsvc: localization pipeline service for TV and film."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply migrations up to the newest schema."""
+    from .adapters.db.migrate import upgrade
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url)
+    console.print("database schema is up to date")
+
+
+@main.group()
+def users() -> None:
+    """API users and their tokens."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["admin", "producer", "linguist"]))
+@click.option("--languages", default="", help="Comma list of languages (linguists).")
+@click.option("--shows", default="", help="Comma list of show slugs.")
+def users_create(name: str, role: str, languages: str, shows: str) -> None:
+    """Create a user and print its API token (shown only once)."""
+    from .adapters.db.engine import Database
+    from .services.auth import create_user
+
+    database = Database(_settings().effective_database_url)
+    try:
+        _, token = create_user(database, name, role, languages, shows)
+    except LocsvcError as error:
+        _fail(error)
+    click.echo(token)
+
+
+def _require_schema(settings: Settings, upgrade_if_embedded: bool) -> None:
+    from .adapters.db.engine import make_engine
+    from .adapters.db.migrate import require_current, upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if upgrade_if_embedded and settings.database_url is None:
+        upgrade(settings.effective_database_url)  # first run on the embedded default
+        return
+    engine = make_engine(settings.effective_database_url)
+    try:
+        require_current(engine)
+    except LocsvcError as error:
+        _fail(error)
+    finally:
+        engine.dispose()
+
+
+@main.command()
+@click.option("--queues", default="asr,mt,tts", show_default=True)
+@click.option(
+    "--concurrency", type=int, default=None, help="Processes (LOCSVC_WORKER_CONCURRENCY)."
+)
+@click.option("--loglevel", default="INFO", show_default=True)
+@click.option("--quiet", is_flag=True, help="No start-up banner.")
+def worker(queues: str, concurrency: int | None, loglevel: str, quiet: bool) -> None:
+    """Run a Celery worker (Redis broker when LOCSVC_BROKER_URL is set, else embedded)."""
+    from workers.maintenance import Maintenance
+
+    from .app import create_app
+
+    settings = _settings()
+    _require_schema(settings, upgrade_if_embedded=True)
+    app = create_app()
+    Maintenance(app, queues).install()
+    app.extensions["celery"].start(
+        [
+            *(["--quiet"] if quiet else []),  # a global option: it goes before "worker"
+            "worker",
+            "--queues", queues,
+            "--concurrency", str(concurrency or settings.worker_concurrency),
+            "--hostname", f"locsvc-{os.getpid()}@%h",
+            "--loglevel", loglevel,
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+        ]
+    )  # fmt: skip
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", "processes", default=2, show_default=True, help="HTTP processes.")
+def api(host: str, port: int, processes: int) -> None:
+    """Serve the HTTP API (gunicorn)."""
+    settings = _settings()
+    _require_schema(settings, upgrade_if_embedded=True)
+    _serve(host, port, processes)
+
+
+def _serve(host: str, port: int, processes: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from .app import create_app
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", processes)
+            self.cfg.set("timeout", 600)  # large uploads stream for a while
+
+        def load(self):
+            return create_app()
+
+    Server().run()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+def up(host: str, port: int) -> None:
+    """API and a worker together on the embedded default: no other service needed."""
+    settings = _settings()
+    _require_schema(settings, upgrade_if_embedded=True)
+    worker_process = _spawn_worker()
+    console.print(
+        f"locsvc: API on http://{host}:{port}/api/v1, data in {settings.data_dir.resolve()}"
+    )
+    try:
+        _serve(host, port, processes=1)
+    finally:
+        _stop(worker_process)
+
+
+def _spawn_worker() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "WARNING", "--quiet"],
+        start_new_session=True,
+    )
+
+
+def _stop(process: subprocess.Popen, grace_s: float = 30) -> None:
+    """Warm shutdown: the worker's main process finishes its task and stops its pool."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+)
+@click.option("--show", default="local", show_default=True)
+@click.option("--title", default=None)
+@click.option(
+    "--language",
+    "source_language",
+    default=None,
+    help="Source language (BCP 47); detected if not given.",
+)
+def localize(
+    file: Path, out_dir: Path, show: str, title: str | None, source_language: str | None
+) -> None:
+    """Run the whole pipeline on FILE and write the subtitle drafts into OUT."""
+    from .app import create_app
+    from .cli_progress import follow_episode
+    from .services.episodes import NewEpisode, submit_file, write_drafts
+
+    settings = _settings()
+    _require_schema(settings, upgrade_if_embedded=True)
+    ctx = create_app().extensions["locsvc"]
+    meta = NewEpisode(title or file.stem, show, file.name, source_language)
+    try:
+        episode_id = submit_file(ctx, file, meta)
+    except LocsvcError as error:
+        _fail(error, exit_code=2)
+    console.print(f"episode {episode_id}: {file.name}")
+    spawned = None if _worker_alive(ctx) else _spawn_worker()
+    try:
+        follow_episode(ctx, episode_id, console, spawned)
+    except LocsvcError as error:
+        _fail(error)
+    finally:
+        if spawned is not None:
+            _stop(spawned)
+    for path in write_drafts(ctx, episode_id, out_dir, file.stem):
+        click.echo(str(path.resolve()))
+
+
+def _worker_alive(ctx) -> bool:
+    from datetime import timedelta
+
+    from .adapters.db.models import utcnow
+    from .adapters.db.repositories import WorkerRegistry
+
+    with ctx.db.session() as session:
+        return (
+            WorkerRegistry(session).alive(
+                utcnow() - timedelta(seconds=ctx.settings.heartbeat_seconds * 3)
+            )
+            > 0
+        )
+
+
+if __name__ == "__main__":
+    main()

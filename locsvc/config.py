@@ -1,0 +1,91 @@
+"""Settings, read from LOCSVC_* environment variables: the only place that reads them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from .domain.errors import InvalidRequest
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    database_url: str | None = None  # None: SQLite in the data dir
+    broker_url: str | None = None  # None: the embedded queue (SQLite in the data dir)
+    asr_model: str = "base"  # "base", "tiny.en" or a CTranslate2 model directory
+    asr_threads: int = 2
+    asr_beam_size: int = 5
+    max_upload_mb: int = 4096
+    admin_token: str | None = None
+    # Frame rate assumed for audio-only episodes (gaps between cues are counted in frames).
+    default_frame_rate: str = "25"
+    # A running stage whose heartbeat is older than this is re-queued by the reaper.
+    stage_stale_seconds: float = 60.0
+    worker_concurrency: int = 1
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'locsvc.sqlite3').resolve()}"
+
+    @property
+    def effective_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{(self.data_dir / 'queue.sqlite3').resolve()}"
+
+    @property
+    def uses_embedded_queue(self) -> bool:
+        return self.broker_url is None
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * MB
+
+    @property
+    def heartbeat_seconds(self) -> float:
+        return max(self.stage_stale_seconds / 4, 0.2)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for spec in fields(cls):
+            raw = environ.get(f"LOCSVC_{spec.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[spec.name] = _parse(spec.name, raw, cls.__dataclass_fields__[spec.name].type)
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_overrides(self, overrides: Mapping[str, object]) -> Settings:
+        unknown = set(overrides) - {f.name for f in fields(self)}
+        if unknown:
+            raise InvalidRequest(f"Unknown setting(s): {', '.join(sorted(unknown))}")
+        values = dict(overrides)
+        if "data_dir" in values:
+            values["data_dir"] = Path(str(values["data_dir"]))
+        return replace(self, **values)  # type: ignore[arg-type]
+
+
+def _parse(name: str, raw: str, annotation: object) -> object:
+    kind = str(annotation)
+    try:
+        if "Path" in kind:
+            return Path(raw)
+        if kind.startswith("int"):
+            return int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+    except ValueError as error:
+        raise InvalidRequest(f"LOCSVC_{name.upper()}={raw!r} is not a number.") from error
+    return raw

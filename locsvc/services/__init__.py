@@ -1,0 +1,1 @@
+"""Use cases: take ids and ports, load, call the domain, store."""

@@ -1,0 +1,57 @@
+"""API tokens: issued once, stored as a hash, checked in constant time."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from ..adapters.db.engine import Database
+from ..adapters.db.models import User
+from ..adapters.db.repositories import UserRepository
+from ..domain.access import Principal, Role
+from ..domain.errors import InvalidRequest, Unauthorized
+
+TOKEN_BYTES = 32  # 256 random bits
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _split(values: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in values.split(",") if v.strip())
+
+
+def create_user(
+    db: Database, name: str, role: str, languages: str = "", shows: str = ""
+) -> tuple[Principal, str]:
+    """Create a user and return it with its token; the token is shown only this once."""
+    parsed_role = Role.parse(role)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with db.session() as session:
+        users = UserRepository(session)
+        if users.by_name(name) is not None:
+            raise InvalidRequest(f"A user named {name!r} already exists.", name=name)
+        users.add(
+            User(
+                name=name,
+                role=parsed_role.value,
+                languages=",".join(_split(languages)),
+                shows=",".join(_split(shows)),
+                token_hash=hash_token(token),
+            )
+        )
+    return Principal(name, parsed_role, _split(languages), _split(shows)), token
+
+
+def authenticate(db: Database, token: str | None, admin_token: str | None) -> Principal:
+    if not token:
+        raise Unauthorized("Send an API token: Authorization: Bearer <token>.")
+    if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
+        return Principal("admin", Role.ADMIN)
+    with db.session() as session:
+        user = UserRepository(session).by_token_hash(hash_token(token))
+        if user is None:
+            raise Unauthorized("The API token is unknown or revoked.")
+        return Principal(user.name, Role(user.role), _split(user.languages), _split(user.shows))

@@ -1,0 +1,238 @@
+"""Episodes: accept an upload, report its progress, hand out its tracks."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..adapters.db.models import Episode, StageRun, utcnow
+from ..adapters.db.repositories import EpisodeRepository, TrackRepository
+from ..adapters.formats import get_format
+from ..adapters.storage_fs import HashingWriter
+from ..domain.access import Principal, Role, require_role
+from ..domain.cues import Cue
+from ..domain.errors import InvalidRequest
+from ..domain.media import MediaInfo
+from ..domain.pipeline import SOURCE_PIPELINE, EpisodeStatus, Stage, StageStatus
+from ..wiring import Context
+
+SHOW_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+@dataclass(frozen=True)
+class NewEpisode:
+    title: str
+    show: str
+    original_filename: str
+    source_language: str | None = None
+
+    def validated(self) -> NewEpisode:
+        if not self.show or not set(self.show) <= SHOW_SLUG_CHARS:
+            raise InvalidRequest(
+                "`show` must be a slug: lower-case letters, digits, '-' and '_'.",
+                field="show",
+            )
+        if self.source_language and not _looks_like_language_tag(self.source_language):
+            raise InvalidRequest(
+                f"`source_language` {self.source_language!r} is not a BCP 47 language tag.",
+                field="source_language",
+            )
+        return self
+
+
+def _looks_like_language_tag(tag: str) -> bool:
+    parts = tag.split("-")
+    return 2 <= len(parts[0]) <= 3 and parts[0].isalpha() and all(p.isalnum() for p in parts)
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
+def create_episode(
+    ctx: Context, upload: HashingWriter, meta: NewEpisode, principal: Principal
+) -> str:
+    """Probe the streamed upload, store it, record the episode and queue its pipeline.
+
+    Nothing is kept when the upload is rejected: the temp file is removed before
+    any blob or row exists."""
+    try:
+        require_role(principal, Role.PRODUCER)
+        meta = meta.validated()
+        upload.close()
+        probe_started = utcnow()
+        info = ctx.media.probe(upload.path)
+        probe_finished = utcnow()
+        blob = ctx.storage.commit_writer(upload)
+    finally:
+        ctx.storage.discard(upload.path)  # a no-op once committed
+
+    episode_id, token = uuid.uuid4().hex, new_token()
+    stages = [
+        StageRun(
+            name=stage, position=position, status=StageStatus.PENDING, progress=0.0, attempts=0
+        )
+        for position, stage in enumerate(SOURCE_PIPELINE)
+    ]
+    # The probe ran above, on the request: record it as the pipeline's first stage.
+    probe = stages[0]
+    probe.status, probe.progress, probe.attempts = StageStatus.DONE, 1.0, 1
+    probe.started_at, probe.finished_at = probe_started, probe_finished
+    probe.artifact_info = info.to_dict()
+    with ctx.db.session() as session:
+        EpisodeRepository(session).add(
+            Episode(
+                id=episode_id,
+                title=meta.title or meta.original_filename,
+                show=meta.show,
+                status=EpisodeStatus.QUEUED,
+                requested_language=meta.source_language,
+                source_language=meta.source_language,
+                media_sha256=blob.sha256,
+                media_size=blob.size,
+                original_filename=meta.original_filename,
+                media_info=info.to_dict(),
+                asr_model=ctx.settings.asr_model,
+                created_by=principal.name,
+                dispatch_token=token,
+                stages=stages,
+            )
+        )
+    ctx.dispatch(episode_id, Stage.EXTRACT_AUDIO, token)
+    return episode_id
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def episode_view(ctx: Context, episode_id: str) -> dict:
+    with ctx.db.session() as session:
+        episode = EpisodeRepository(session).get(episode_id)
+        info = MediaInfo.from_dict(episode.media_info)
+        return {
+            "id": episode.id,
+            "title": episode.title,
+            "show": episode.show,
+            "status": episode.status,
+            "source_language": episode.source_language,
+            "duration": info.duration_ms / 1000,
+            "frame_rate": info.frame_rate_value,
+            "has_video": info.has_video,
+            "media_sha256": episode.media_sha256,
+            "created_at": _iso(episode.created_at),
+            "error": (
+                {"code": episode.error_code, "message": episode.error_message}
+                if episode.error_code
+                else None
+            ),
+            "stages": [
+                {
+                    "name": s.name,
+                    "status": s.status,
+                    "progress": round(s.progress, 3),
+                    "attempts": s.attempts,
+                    "started_at": _iso(s.started_at),
+                    "finished_at": _iso(s.finished_at),
+                    "error": (
+                        {"code": s.error_code, "message": s.error_message} if s.error_code else None
+                    ),
+                }
+                for s in episode.stages
+            ],
+            "tracks": [
+                {
+                    "language": t.language,
+                    "kind": t.kind,
+                    "state": t.state,
+                    "revision": len(t.revisions),
+                }
+                for t in episode.tracks
+            ],
+        }
+
+
+def list_episodes(
+    ctx: Context, show: str | None, status: str | None, limit: int, offset: int
+) -> list[dict]:
+    with ctx.db.session() as session:
+        return [
+            {
+                "id": e.id,
+                "title": e.title,
+                "show": e.show,
+                "status": e.status,
+                "source_language": e.source_language,
+                "created_at": _iso(e.created_at),
+            }
+            for e in EpisodeRepository(session).list(show, status, limit, offset)
+        ]
+
+
+@dataclass(frozen=True)
+class RenderedTrack:
+    body: str
+    media_type: str
+    filename: str
+
+
+def load_cues(ctx: Context, cues_sha256: str) -> list[Cue]:
+    return [Cue.from_dict(c) for c in json.loads(ctx.storage.read_bytes(cues_sha256))]
+
+
+def render_track(
+    ctx: Context, episode_id: str, language: str, fmt: str, revision: int | None = None
+) -> RenderedTrack:
+    subtitle_format = get_format(fmt)
+    with ctx.db.session() as session:
+        EpisodeRepository(session).get(episode_id)  # NotFound for an unknown episode
+        track = TrackRepository(session).find(episode_id, language)
+        revisions = {r.number: r for r in track.revisions}
+        number = revision if revision is not None else max(revisions, default=0)
+        if number not in revisions:
+            raise InvalidRequest(
+                f"The {language!r} track has no revision {number}.",
+                revisions=sorted(revisions),
+            )
+        cues_sha256 = revisions[number].cues_sha256
+    body = subtitle_format.render(load_cues(ctx, cues_sha256))
+    filename = f"{episode_id}.{language}.r{number}.{subtitle_format.extension}"
+    return RenderedTrack(body, subtitle_format.media_type, filename)
+
+
+LOCAL_PRINCIPAL = Principal("local-cli", Role.ADMIN)
+DRAFT_FORMATS = ("srt", "vtt")
+
+
+def submit_file(ctx: Context, path, meta: NewEpisode) -> str:
+    """The command line's upload: stream a local file into storage, then as the API."""
+    writer = ctx.storage.writer(max_bytes=ctx.settings.max_upload_bytes)
+    try:
+        with open(path, "rb") as source:
+            while chunk := source.read(1024 * 1024):
+                writer.write(chunk)
+    except BaseException:
+        writer.close()
+        ctx.storage.discard(writer.path)
+        raise
+    return create_episode(ctx, writer, meta, LOCAL_PRINCIPAL)
+
+
+def write_drafts(ctx: Context, episode_id: str, out_dir, stem: str) -> list:
+    """Write every track of the episode in every draft format into ``out_dir``."""
+    from pathlib import Path
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for track in episode_view(ctx, episode_id)["tracks"]:
+        for fmt in DRAFT_FORMATS:
+            rendered = render_track(ctx, episode_id, track["language"], fmt)
+            target = out / f"{stem}.{track['language']}.{fmt}"
+            temp = target.with_name(target.name + ".part")
+            temp.write_text(rendered.body, encoding="utf-8")
+            temp.replace(target)  # never a half-written draft in OUT
+            written.append(target)
+    return written

@@ -1,0 +1,168 @@
+"""Running one stage under a database claim, and re-queuing stages whose worker died."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from datetime import timedelta
+from enum import StrEnum
+
+from ..adapters.db.models import utcnow
+from ..adapters.db.repositories import EpisodeRepository
+from ..domain.errors import LocsvcError
+from ..domain.pipeline import (
+    SOURCE_PIPELINE,
+    EpisodeStatus,
+    Stage,
+    StageStatus,
+    episode_status,
+    may_claim,
+)
+from ..wiring import Context
+from .stages import STAGE_FUNCTIONS
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    DONE = "done"  # this call did the work
+    ALREADY_DONE = "already_done"  # a duplicate delivery: the artifact exists
+    SKIPPED = "skipped"  # obsolete dispatch, another live claim, or earlier stages unfinished
+    FAILED = "failed"
+
+    @property
+    def continues_pipeline(self) -> bool:
+        return self in (Outcome.DONE, Outcome.ALREADY_DONE)
+
+
+class _ClaimLost(Exception):
+    """Another worker took the stage over while this one worked on it."""
+
+
+class _Heartbeat:
+    """Refreshes a stage claim from a side thread while the stage works."""
+
+    def __init__(self, ctx: Context, episode_id: str, stage: Stage, claim_token: str) -> None:
+        self._ctx, self._episode_id, self._stage, self._token = ctx, episode_id, stage, claim_token
+        self._progress = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"heartbeat-{stage}", daemon=True)
+        self.lost = False
+
+    def report(self, progress: float) -> None:
+        self._progress = progress
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._ctx.settings.heartbeat_seconds):
+            with self._ctx.db.session() as session:
+                held = EpisodeRepository(session).beat(
+                    self._episode_id, self._stage, self._token, utcnow(), self._progress
+                )
+            if not held:
+                self.lost = True
+                return
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _refresh_episode_status(repo: EpisodeRepository, episode_id: str, error=None) -> EpisodeStatus:
+    status = episode_status(repo.stage_states(episode_id))
+    repo.set_status(episode_id, status, error)
+    return status
+
+
+def _claim(ctx: Context, episode_id: str, stage: Stage, dispatch_token: str, worker: str):
+    """Return (outcome, claim token): a token only when this call may run the stage."""
+    now = utcnow()
+    stale_after = timedelta(seconds=ctx.settings.stage_stale_seconds)
+    with ctx.db.session() as session:
+        repo = EpisodeRepository(session)
+        episode = repo.get(episode_id)
+        states = repo.stage_states(episode_id)
+        current = next(s for s in states if s.name == stage)
+        if current.status == StageStatus.DONE:
+            return Outcome.ALREADY_DONE, None
+        if episode.dispatch_token != dispatch_token or not may_claim(
+            states, stage, now, stale_after
+        ):
+            return Outcome.SKIPPED, None
+        claim_token = uuid.uuid4().hex
+        if not repo.claim_stage(episode_id, stage, claim_token, worker, now, now - stale_after):
+            return Outcome.SKIPPED, None
+        _refresh_episode_status(repo, episode_id)
+        return None, claim_token
+
+
+def run_stage(
+    ctx: Context, episode_id: str, stage: Stage, dispatch_token: str, worker: str
+) -> Outcome:
+    outcome, claim_token = _claim(ctx, episode_id, stage, dispatch_token, worker)
+    if outcome is not None:
+        log.info("stage %s of %s: %s", stage, episode_id, outcome)
+        return outcome
+    try:
+        with _Heartbeat(ctx, episode_id, stage, claim_token) as heartbeat:
+            result = STAGE_FUNCTIONS[stage](ctx, episode_id, heartbeat.report)
+    except LocsvcError as error:
+        _fail(ctx, episode_id, stage, claim_token, error.code, error.message)
+        return Outcome.FAILED
+    except Exception as error:  # noqa: BLE001 - recorded on the stage, then re-raised for the log
+        _fail(
+            ctx,
+            episode_id,
+            stage,
+            claim_token,
+            "internal_error",
+            f"{type(error).__name__}: {error}",
+        )
+        raise
+    try:
+        with ctx.db.session() as session:
+            repo = EpisodeRepository(session)
+            if result.commit:
+                result.commit(session)
+            if not repo.finish_stage(
+                episode_id, stage, claim_token, utcnow(), result.artifact_sha256, result.info
+            ):
+                raise _ClaimLost  # rolls back what the commit hook wrote
+            _refresh_episode_status(repo, episode_id)
+    except _ClaimLost:
+        log.warning("stage %s of %s: claim lost to another worker", stage, episode_id)
+        return Outcome.SKIPPED
+    return Outcome.DONE
+
+
+def _fail(
+    ctx: Context, episode_id: str, stage: Stage, claim_token: str, code: str, message: str
+) -> None:
+    with ctx.db.session() as session:
+        repo = EpisodeRepository(session)
+        if repo.fail_stage(episode_id, stage, claim_token, utcnow(), code, message):
+            _refresh_episode_status(repo, episode_id, (code, message))
+
+
+def requeue_stale_stages(ctx: Context) -> list[tuple[str, Stage]]:
+    """Re-dispatch the pipeline from every stage whose worker stopped beating.
+
+    A new dispatch token makes any task still carrying the old one obsolete."""
+    stale_before = utcnow() - timedelta(seconds=ctx.settings.stage_stale_seconds)
+    with ctx.db.session() as session:
+        stale = EpisodeRepository(session).stale_running(stale_before)
+    for episode_id, stage in stale:
+        token = uuid.uuid4().hex
+        with ctx.db.session() as session:
+            EpisodeRepository(session).set_dispatch_token(episode_id, token)
+        log.warning("re-queuing stage %s of episode %s: its worker stopped", stage, episode_id)
+        ctx.dispatch(episode_id, stage, token)
+    return stale
+
+
+def remaining_stages(first: Stage) -> tuple[Stage, ...]:
+    return SOURCE_PIPELINE[SOURCE_PIPELINE.index(first) :]

@@ -1,0 +1,38 @@
+"""The interfaces services depend on; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from ..domain.media import MediaInfo
+from ..domain.pipeline import Stage
+from ..domain.transcript import Transcript
+
+
+class Transcriber(Protocol):
+    name: str
+    model_spec: str
+
+    @property
+    def model_dir(self) -> Path: ...
+
+    def transcribe(
+        self,
+        audio_path: Path,
+        language: str | None = None,
+        on_progress: Callable[[float], None] | None = None,
+    ) -> Transcript: ...
+
+
+class MediaTool(Protocol):
+    def probe(self, path: Path) -> MediaInfo: ...
+
+    def extract_audio(self, source: Path, target: Path, expected_duration_ms: int) -> int: ...
+
+
+class PipelineDispatcher(Protocol):
+    """Puts the source pipeline on the queue from ``first_stage`` onwards."""
+
+    def __call__(self, episode_id: str, first_stage: Stage, dispatch_token: str) -> None: ...

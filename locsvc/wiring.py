@@ -1,0 +1,39 @@
+"""Builds the objects a process needs from its Settings. Nothing here runs at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .adapters.asr_faster_whisper import FasterWhisperTranscriber
+from .adapters.db.engine import Database
+from .adapters.media_ffmpeg import FfmpegMediaTool
+from .adapters.storage_fs import FsStorage
+from .config import Settings
+from .services.ports import MediaTool, PipelineDispatcher, Transcriber
+
+
+@dataclass
+class Context:
+    settings: Settings
+    db: Database
+    storage: FsStorage
+    media: MediaTool
+    transcriber: Transcriber
+    dispatch: PipelineDispatcher
+
+
+def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Context(
+        settings=settings,
+        db=Database(settings.effective_database_url),
+        storage=FsStorage(settings.media_dir),
+        media=FfmpegMediaTool(),
+        transcriber=FasterWhisperTranscriber(
+            settings.asr_model,
+            settings.model_cache_dir,
+            threads=settings.asr_threads,
+            beam_size=settings.asr_beam_size,
+        ),
+        dispatch=dispatch,
+    )
