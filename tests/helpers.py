@@ -1,0 +1,127 @@
+"""Test helpers: worker processes, waiting for episodes, WER."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import jiwer
+
+from locsvc.adapters.db.engine import Database
+from locsvc.adapters.db.models import utcnow
+from locsvc.adapters.db.repositories import WorkerRegistry
+from locsvc.config import Settings
+
+WORKER_START_TIMEOUT_S = 90
+
+
+def env_for(overrides: dict) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOCSVC_")}
+    env.update({f"LOCSVC_{key.upper()}": str(value) for key, value in overrides.items()})
+    return env
+
+
+class WorkerProcess:
+    """A real `locsvc worker` in its own process group."""
+
+    def __init__(self, overrides: dict, log_path: Path) -> None:
+        self.overrides = overrides
+        self.settings = Settings().with_overrides(overrides)
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        before = self._alive_count()
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "INFO"],
+            env=env_for(self.overrides),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + WORKER_START_TIMEOUT_S
+        while self._alive_count() <= before:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"worker did not start:\n{self.log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def _alive_count(self) -> int:
+        database = Database(self.settings.effective_database_url)
+        try:
+            with database.session() as session:
+                seen_after = utcnow() - timedelta(seconds=self.settings.heartbeat_seconds * 3)
+                return WorkerRegistry(session).alive(seen_after)
+        except Exception:  # noqa: BLE001 - the schema may not exist before the first worker
+            return 0
+        finally:
+            database.dispose()
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker: main process and pool children, no goodbye."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        if hasattr(self, "_log"):
+            self._log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def wait_for_episode(client, episode_id: str, headers: dict, timeout_s: float = 240) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        view = client.get(f"/api/v1/episodes/{episode_id}", headers=headers).get_json()
+        if view["status"] in ("ready", "failed"):
+            return view
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"episode not finished after {timeout_s} s: {view}")
+        time.sleep(0.25)
+
+
+_NORMALISE = jiwer.Compose(
+    [
+        jiwer.ToLowerCase(),
+        jiwer.RemovePunctuation(),
+        jiwer.RemoveMultipleSpaces(),
+        jiwer.Strip(),
+        jiwer.ReduceToListOfListOfWords(),
+    ]
+)
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """WER after normalisation: lower case, no punctuation, single spaces."""
+    return jiwer.wer(
+        reference,
+        hypothesis,
+        reference_transform=_NORMALISE,
+        hypothesis_transform=_NORMALISE,
+    )
+
+
+def srt_text(srt: str) -> str:
+    """The words of an SRT file, without numbers and timings."""
+    lines = [
+        line
+        for line in srt.splitlines()
+        if line.strip() and "-->" not in line and not line.strip().isdigit()
+    ]
+    return " ".join(lines)

@@ -1,0 +1,58 @@
+import wave
+
+import pytest
+
+from locsvc.adapters.media_ffmpeg import extract_audio, probe
+from locsvc.domain.errors import EmptyUpload, NotMedia, UnusableMedia
+
+
+def test_probe_audio(data_dir):
+    info = probe(data_dir / "jfk" / "jfk.mp3")
+    assert info.has_audio and not info.has_video
+    assert info.frame_rate is None
+    assert 11_000 <= info.duration_ms <= 11_200
+
+
+def test_probe_video_gives_exact_frame_rate(media_dir):
+    info = probe(media_dir / "jfk.mp4")
+    assert info.has_video and info.has_audio
+    assert info.frame_rate == "24000/1001"
+
+
+@pytest.mark.parametrize(
+    "name, error",
+    [
+        ("notes.mp4", NotMedia),
+        ("empty.wav", EmptyUpload),
+        ("truncated-jfk.mp4", NotMedia),  # moov atom at the end: nothing readable
+        ("silent-video.mp4", UnusableMedia),
+    ],
+)
+def test_probe_rejects_bad_files(media_dir, name, error):
+    with pytest.raises(error) as raised:
+        probe(media_dir / name)
+    assert str(media_dir) not in raised.value.message  # no server paths in user messages
+
+
+@pytest.mark.parametrize("name", ["bad.wav", "evil.wav", "null.wav", "awful.wav"])
+def test_probe_rejects_broken_wavs(data_dir, name):
+    with pytest.raises((NotMedia, UnusableMedia)):
+        probe(data_dir / "bad_input" / name)
+
+
+def test_extract_audio_is_16k_mono(media_dir, tmp_path):
+    target = tmp_path / "audio.wav"
+    decoded_ms = extract_audio(
+        media_dir / "jfk.mp4", target, probe(media_dir / "jfk.mp4").duration_ms
+    )
+    with wave.open(str(target)) as audio:
+        assert (audio.getframerate(), audio.getnchannels(), audio.getsampwidth()) == (16000, 1, 2)
+    assert abs(decoded_ms - 11_050) < 300
+
+
+def test_truncated_file_that_still_probes_is_caught_when_decoding(media_dir, tmp_path):
+    path = media_dir / "truncated-jfk-faststart.mp4"
+    info = probe(path)  # the index is at the front, so the container still claims 11 s
+    with pytest.raises(UnusableMedia) as raised:
+        extract_audio(path, tmp_path / "audio.wav", info.duration_ms)
+    assert raised.value.details["reason"] == "truncated"
