@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import jiwer
+from werkzeug.test import EnvironBuilder
 
 from locsvc.adapters.db.engine import Database
 from locsvc.adapters.db.models import utcnow
@@ -99,6 +101,8 @@ def wait_for_episode(client, episode_id: str, headers: dict, timeout_s: float = 
 _NORMALISE = jiwer.Compose(
     [
         jiwer.ToLowerCase(),
+        # As Whisper's BasicTextNormalizer: symbols become spaces ("ill-disposed" = "ill disposed").
+        jiwer.SubstituteRegexes({r"[^\w\s']": " "}),
         jiwer.RemovePunctuation(),
         jiwer.RemoveMultipleSpaces(),
         jiwer.Strip(),
@@ -108,7 +112,7 @@ _NORMALISE = jiwer.Compose(
 
 
 def wer(reference: str, hypothesis: str) -> float:
-    """WER after normalisation: lower case, no punctuation, single spaces."""
+    """WER after Whisper-style normalisation: lower case, punctuation out, single spaces."""
     return jiwer.wer(
         reference,
         hypothesis,
@@ -125,3 +129,18 @@ def srt_text(srt: str) -> str:
         if line.strip() and "-->" not in line and not line.strip().isdigit()
     ]
     return " ".join(lines)
+
+
+def upload_episode(client, headers, path=None, *, data=None, name="clip.mp3", **form):
+    """POST /episodes through the Flask test client; ``form`` adds or overrides fields."""
+    body = io.BytesIO(data if data is not None else path.read_bytes())
+    environ = EnvironBuilder(
+        path="/api/v1/episodes",
+        method="POST",
+        headers=headers,
+        data={"show": "demo", **form, "file": (body, name)},
+    ).get_environ()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()  # werkzeug spools big bodies to a file it never closes

@@ -1,33 +1,17 @@
 """The HTTP API on the embedded default, without a worker: auth, uploads, bad input, errors."""
 
-import io
 import json
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
-from werkzeug.test import EnvironBuilder
 
 from locsvc.adapters.db.repositories import TrackRepository
 from locsvc.cli import main as cli
 from locsvc.domain.cues import Cue
 
 from ..helpers import env_for
-
-
-def upload(client, headers, path=None, *, data=None, name="clip.mp3", **form):
-    body = io.BytesIO(data if data is not None else path.read_bytes())
-    builder = EnvironBuilder(
-        path="/api/v1/episodes",
-        method="POST",
-        headers=headers,
-        data={"show": "demo", **form, "file": (body, name)},
-    )
-    environ = builder.get_environ()
-    try:
-        return client.open(environ)
-    finally:
-        environ["wsgi.input"].close()  # werkzeug spools big bodies to a file it never closes
+from ..helpers import upload_episode as upload
 
 
 def nothing_stored(app) -> bool:

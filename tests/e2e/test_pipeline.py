@@ -1,0 +1,126 @@
+"""The whole source pipeline with real worker processes, a real broker and a real database."""
+
+import subprocess
+import time
+
+import pytest
+
+from locsvc.adapters.db.migrate import upgrade
+from locsvc.app import create_app
+
+from ..conftest import ADMIN_TOKEN
+from ..helpers import srt_text, upload_episode, wait_for_episode, wer
+
+pytestmark = pytest.mark.slow
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+MAX_WER = 0.10
+TRANSCRIBING_BEFORE_KILL_S = 2  # transcribing the 24.7 s recording takes about 9 s here
+
+
+@pytest.fixture(params=["redis+postgres", "embedded"])
+def deployment(request, settings_overrides):
+    """Settings for a real deployment (Redis + PostgreSQL) and for the embedded default."""
+    overrides = dict(settings_overrides, asr_model="base")
+    if request.param == "redis+postgres":
+        overrides["broker_url"] = request.getfixturevalue("redis_url")
+        overrides["database_url"] = request.getfixturevalue("postgres_url")
+    return overrides
+
+
+@pytest.fixture
+def api(deployment):
+    app = create_app(deployment)
+    upgrade(app.extensions["locsvc"].settings.effective_database_url)
+    yield app.test_client()
+    app.extensions["locsvc"].db.dispose()
+
+
+def post(client, path, **form):
+    response = upload_episode(client, AUTH, path, name=path.name, show="e2e", **form)
+    assert response.status_code == 202, response.json
+    return response.json["id"]
+
+
+@pytest.fixture(scope="module")
+def librivox_episode(tmp_path_factory, data_dir):
+    """The five LibriVox clips joined into one 24.7 s recording, with its reference."""
+    clips = sorted((data_dir / "librivox").glob("*.wav"))
+    out = tmp_path_factory.mktemp("librivox") / "sense-and-sensibility.wav"
+    inputs = [arg for clip in clips for arg in ("-i", str(clip))]
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            *inputs,
+            "-filter_complex",
+            f"concat=n={len(clips)}:v=0:a=1",
+            str(out),
+        ],
+        check=True,
+    )
+    reference = " ".join(clip.with_suffix(".txt").read_text().strip() for clip in clips)
+    return out, reference
+
+
+def test_video_to_source_track(deployment, api, start_worker, media_dir, data_dir):
+    episode_id = post(api, media_dir / "jfk.mp4", title="Inaugural")
+    start_worker(deployment)
+    view = wait_for_episode(api, episode_id, AUTH)
+    assert view["status"] == "ready", view
+    assert view["frame_rate"] == pytest.approx(24000 / 1001)
+    assert view["source_language"] == "en"
+    assert [s["attempts"] for s in view["stages"]] == [1, 1, 1, 1, 1]
+    assert view["tracks"] == [{"language": "en", "kind": "source", "state": "draft", "revision": 1}]
+
+    srt = api.get(f"/api/v1/episodes/{episode_id}/tracks/en?format=srt", headers=AUTH).text
+    vtt = api.get(f"/api/v1/episodes/{episode_id}/tracks/en?format=vtt", headers=AUTH).text
+    reference = (data_dir / "jfk" / "jfk.reference.txt").read_text()
+    assert wer(reference, srt_text(srt)) <= MAX_WER, srt
+    assert vtt.startswith("WEBVTT") and srt_text(vtt.replace("WEBVTT", "")) == srt_text(srt)
+    assert api.get("/api/v1/health", headers=AUTH).json["workers"] == 1
+
+
+def test_worker_killed_mid_transcription(deployment, api, start_worker, librivox_episode):
+    audio, reference = librivox_episode
+    episode_id = post(api, audio, source_language="en")
+    first = start_worker(deployment)
+    wait_for_stage(api, episode_id, "transcribe")
+    time.sleep(TRANSCRIBING_BEFORE_KILL_S)
+    first.kill()
+    stuck = api.get(f"/api/v1/episodes/{episode_id}", headers=AUTH).json
+    assert stage(stuck, "transcribe")["status"] == "running"  # nobody will finish it...
+
+    second = start_worker(deployment)  # ...until a new worker notices the silence
+    view = wait_for_episode(api, episode_id, AUTH)
+    assert view["status"] == "ready", (view, second.log()[-3000:])
+    attempts = {s["name"]: s["attempts"] for s in view["stages"]}
+    assert attempts == {
+        "probe": 1,
+        "extract_audio": 1,
+        "transcribe": 2,
+        "segment": 1,
+        "write_track": 1,
+    }
+    assert view["tracks"][0]["revision"] == 1  # one track, one revision: nothing duplicated
+    assert "re-queuing stage transcribe" in second.log()
+    srt = api.get(f"/api/v1/episodes/{episode_id}/tracks/en", headers=AUTH).text
+    assert wer(reference, srt_text(srt)) <= MAX_WER, srt
+
+
+def stage(view, name):
+    return next(s for s in view["stages"] if s["name"] == name)
+
+
+def wait_for_stage(client, episode_id, name, timeout_s=120):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        view = client.get(f"/api/v1/episodes/{episode_id}", headers=AUTH).json
+        current = stage(view, name)
+        if current["status"] == "running":
+            return view
+        assert view["status"] != "failed", view
+        time.sleep(0.1)
+    raise TimeoutError(f"stage {name} never started: {view}")
