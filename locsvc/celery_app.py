@@ -11,6 +11,7 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
+from .adapters.queue_embedded import embedded_broker_url
 from .config import Settings
 
 QUEUE_ASR = "asr"
@@ -24,7 +25,7 @@ STAGE_SOFT_TIME_LIMIT_S = 6 * 3600
 
 def celery_config(settings: Settings) -> dict:
     return {
-        "broker_url": settings.effective_broker_url,
+        "broker_url": settings.broker_url or embedded_broker_url(settings.embedded_queue_path),
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,
         "result_backend": None,

@@ -162,10 +162,16 @@ def up(host: str, port: int) -> None:
         _stop(worker_process)
 
 
-def _spawn_worker() -> subprocess.Popen:
+def _spawn_worker(log_path: Path | None = None) -> subprocess.Popen:
+    """A worker in its own process group; its output goes to ``log_path`` or to stderr."""
+    if log_path is not None:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+    output = open(log_path, "ab") if log_path else sys.stderr  # noqa: SIM115 - child owns it
     return subprocess.Popen(
         [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "WARNING", "--quiet"],
         start_new_session=True,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -214,9 +220,10 @@ def localize(
     except LocsvcError as error:
         _fail(error, exit_code=2)
     console.print(f"episode {episode_id}: {file.name}")
-    spawned = None if _worker_alive(ctx) else _spawn_worker()
+    worker_log = settings.data_dir / "logs" / "worker.log"
+    spawned = None if _worker_alive(ctx) else _spawn_worker(worker_log)
     try:
-        follow_episode(ctx, episode_id, console, spawned)
+        follow_episode(ctx, episode_id, console, spawned, worker_log)
     except LocsvcError as error:
         _fail(error)
     finally:

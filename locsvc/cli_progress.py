@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import time
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -16,7 +17,11 @@ POLL_SECONDS = 0.5
 
 
 def follow_episode(
-    ctx: Context, episode_id: str, console: Console, worker: subprocess.Popen | None = None
+    ctx: Context,
+    episode_id: str,
+    console: Console,
+    worker: subprocess.Popen | None = None,
+    worker_log: Path | None = None,
 ) -> dict:
     """Show one bar per stage until the episode is ready; raise StageFailed if it fails
     or if ``worker``, the worker started for this run, exits before the end."""
@@ -45,7 +50,7 @@ def follow_episode(
             if worker is not None and worker.poll() is not None:
                 raise StageFailed(
                     f"The worker exited with code {worker.returncode} before the episode was "
-                    "ready; its log is above. Run `locsvc localize` again to resume.",
+                    f"ready (its log: {worker_log}). Run `locsvc localize` again to resume.",
                     episode_id=episode_id,
                 )
             time.sleep(POLL_SECONDS)

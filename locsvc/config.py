@@ -33,8 +33,8 @@ class Settings:
         return self.database_url or f"sqlite:///{(self.data_dir / 'locsvc.sqlite3').resolve()}"
 
     @property
-    def effective_broker_url(self) -> str:
-        return self.broker_url or f"sqla+sqlite:///{(self.data_dir / 'queue.sqlite3').resolve()}"
+    def embedded_queue_path(self) -> Path:
+        return self.data_dir / "queue.sqlite3"
 
     @property
     def uses_embedded_queue(self) -> bool:

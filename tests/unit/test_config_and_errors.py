@@ -11,7 +11,7 @@ def test_defaults_are_the_embedded_default():
     settings = Settings.from_env({})
     assert settings.broker_url is None and settings.uses_embedded_queue
     assert settings.effective_database_url.startswith("sqlite:///")
-    assert settings.effective_broker_url.startswith("sqla+sqlite:///")
+    assert settings.embedded_queue_path == Path("var/queue.sqlite3")
     assert settings.asr_model == "base"
 
 
@@ -26,7 +26,7 @@ def test_environment_is_read_with_types():
         }
     )
     assert settings.data_dir == Path("/srv/locsvc")
-    assert settings.effective_broker_url == "redis://127.0.0.1:6379/0"
+    assert not settings.uses_embedded_queue
     assert settings.max_upload_bytes == 12 * 1024 * 1024
     assert settings.stage_stale_seconds == 2.5
 

@@ -1,0 +1,38 @@
+# locsvc: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test test-quick setup system-deps lint bench clean
+
+demo: setup  ## set everything up, then localize the bundled JFK sample on the embedded default
+	$(BIN)/locsvc localize samples/jfk.mp3 --out out
+
+test: setup  ## the whole suite (needs PostgreSQL and Redis on 127.0.0.1 for some tests)
+	$(BIN)/pytest
+
+test-quick: setup  ## everything but the slow model and worker-process tests
+	$(BIN)/pytest -m "not slow"
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:  ## ffmpeg (ffprobe comes with it) from Debian
+	@command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || \
+		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q ffmpeg; }
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup  ## pipeline overhead against raw faster-whisper on the LibriVox clips
+	$(BIN)/python benchmarks/pipeline_overhead.py
+
+clean:
+	rm -rf $(VENV) var out .pytest_cache

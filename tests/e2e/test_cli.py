@@ -1,0 +1,126 @@
+"""The command line as a user runs it: `locsvc localize` and `locsvc up`, on the embedded default."""
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from ..conftest import ADMIN_TOKEN
+from ..helpers import env_for, srt_text, wer
+
+pytestmark = pytest.mark.slow
+
+
+def locsvc(*args, env, timeout=300):
+    return subprocess.run(
+        [sys.executable, "-m", "locsvc.cli", *args],
+        env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def test_localize_writes_srt_and_vtt_drafts(settings_overrides, data_dir, tmp_path):
+    out = tmp_path / "drafts"
+    result = locsvc(
+        "localize", str(data_dir / "goforward.wav"), "--out", str(out), "--language", "en",
+        env=env_for(settings_overrides),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    written = result.stdout.split()
+    assert written == [str(out / "goforward.en.srt"), str(out / "goforward.en.vtt")]
+    srt = (out / "goforward.en.srt").read_text()
+    assert wer("go forward ten meters", srt_text(srt)) <= 0.25, srt
+    assert "transcribe" in result.stderr  # the progress bars
+    assert list(out.glob("*.part")) == []
+
+
+@pytest.mark.parametrize("name", ["notes.mp4", "truncated-jfk.mp4", "empty.wav"])
+def test_localize_rejects_bad_input_with_exit_2(settings_overrides, media_dir, tmp_path, name):
+    result = locsvc(
+        "localize", str(media_dir / name), "--out", str(tmp_path / "o"),
+        env=env_for(settings_overrides), timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "error" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http(url, data=None, headers=None):
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def multipart(fields: dict, file_name: str, content: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def test_up_serves_the_api_with_a_worker(settings_overrides, data_dir, tmp_path):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/api/v1"
+    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(
+        [sys.executable, "-m", "locsvc.cli", "up", "--port", str(port)],
+        env=env_for(settings_overrides), stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, body = http(f"{base}/health")
+                if status == 200 and json.loads(body)["workers"] >= 1:
+                    break
+            except OSError:
+                pass
+            alive = server.poll() is None and time.monotonic() < deadline
+            assert alive, (tmp_path / "up.log").read_text()[-3000:]
+            time.sleep(0.3)
+
+        auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        body, content_type = multipart(
+            {"show": "demo", "source_language": "en"}, "goforward.wav",
+            (data_dir / "goforward.wav").read_bytes(),
+        )
+        status, reply = http(f"{base}/episodes", body, {**auth, "Content-Type": content_type})
+        assert status == 202, reply
+        episode_id = json.loads(reply)["id"]
+        deadline = time.monotonic() + 120
+        while (view := json.loads(http(f"{base}/episodes/{episode_id}", None, auth)[1]))[
+            "status"
+        ] not in ("ready", "failed"):
+            assert time.monotonic() < deadline, view
+            time.sleep(0.3)
+        assert view["status"] == "ready", view
+        status, vtt = http(f"{base}/episodes/{episode_id}/tracks/en?format=vtt", None, auth)
+        assert status == 200 and vtt.startswith(b"WEBVTT")
+        status, reply = http(f"{base}/episodes/{episode_id}/tracks/en?format=pdf", None, auth)
+        assert status == 400 and json.loads(reply)["error"]["code"] == "unsupported_format"
+    finally:
+        server.terminate()
+        server.wait(60)
+        log.close()
+    assert server.returncode == 0, (tmp_path / "up.log").read_text()[-3000:]
