@@ -1,4 +1,4 @@
-"""The command line as a user runs it: `locsvc localize` and `locsvc up`, on the embedded default."""
+"""The command line as a user runs it: `locsvc localize` and `locsvc up`, embedded default."""
 
 import json
 import socket
@@ -20,14 +20,22 @@ pytestmark = pytest.mark.slow
 def locsvc(*args, env, timeout=300):
     return subprocess.run(
         [sys.executable, "-m", "locsvc.cli", *args],
-        env=env, capture_output=True, text=True, timeout=timeout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
 def test_localize_writes_srt_and_vtt_drafts(settings_overrides, data_dir, tmp_path):
     out = tmp_path / "drafts"
     result = locsvc(
-        "localize", str(data_dir / "goforward.wav"), "--out", str(out), "--language", "en",
+        "localize",
+        str(data_dir / "goforward.wav"),
+        "--out",
+        str(out),
+        "--language",
+        "en",
         env=env_for(settings_overrides),
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -42,8 +50,12 @@ def test_localize_writes_srt_and_vtt_drafts(settings_overrides, data_dir, tmp_pa
 @pytest.mark.parametrize("name", ["notes.mp4", "truncated-jfk.mp4", "empty.wav"])
 def test_localize_rejects_bad_input_with_exit_2(settings_overrides, media_dir, tmp_path, name):
     result = locsvc(
-        "localize", str(media_dir / name), "--out", str(tmp_path / "o"),
-        env=env_for(settings_overrides), timeout=120,
+        "localize",
+        str(media_dir / name),
+        "--out",
+        str(tmp_path / "o"),
+        env=env_for(settings_overrides),
+        timeout=120,
     )
     assert result.returncode == 2, result.stderr
     assert "error" in result.stderr and "Traceback" not in result.stderr
@@ -73,7 +85,9 @@ def multipart(fields: dict, file_name: str, content: bytes) -> tuple[bytes, str]
     ]
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
-        f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+        f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
@@ -85,7 +99,9 @@ def test_up_serves_the_api_with_a_worker(settings_overrides, data_dir, tmp_path)
     log = open(tmp_path / "up.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [sys.executable, "-m", "locsvc.cli", "up", "--port", str(port)],
-        env=env_for(settings_overrides), stdout=log, stderr=subprocess.STDOUT,
+        env=env_for(settings_overrides),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 90
@@ -102,7 +118,8 @@ def test_up_serves_the_api_with_a_worker(settings_overrides, data_dir, tmp_path)
 
         auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         body, content_type = multipart(
-            {"show": "demo", "source_language": "en"}, "goforward.wav",
+            {"show": "demo", "source_language": "en"},
+            "goforward.wav",
             (data_dir / "goforward.wav").read_bytes(),
         )
         status, reply = http(f"{base}/episodes", body, {**auth, "Content-Type": content_type})

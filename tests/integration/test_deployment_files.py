@@ -56,7 +56,10 @@ def _compose_available() -> bool:
 @pytest.mark.skipif(not _compose_available(), reason="docker compose client not installed")
 def test_docker_compose_config_accepts_it():
     result = subprocess.run(
-        ["docker", "compose", "config", "--quiet"], cwd=ROOT, capture_output=True, text=True,
+        ["docker", "compose", "config", "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={"LOCSVC_ADMIN_TOKEN": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"},
     )
     assert result.returncode == 0, result.stderr
