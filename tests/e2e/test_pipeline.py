@@ -124,3 +124,23 @@ def wait_for_stage(client, episode_id, name, timeout_s=120):
         assert view["status"] != "failed", view
         time.sleep(0.1)
     raise TimeoutError(f"stage {name} never started: {view}")
+
+
+def test_truncated_upload_fails_with_a_clear_error(settings_overrides, start_worker, media_dir):
+    """A truncated MP4 whose index survives passes the probe; decoding finds the hole."""
+    app = create_app(settings_overrides)
+    upgrade(app.extensions["locsvc"].settings.effective_database_url)
+    client = app.test_client()
+    episode_id = post(client, media_dir / "truncated-jfk-faststart.mp4")
+    start_worker(settings_overrides)
+    view = wait_for_episode(client, episode_id, AUTH)
+    assert view["status"] == "failed"
+    assert view["error"]["code"] == "unusable_media"
+    assert "truncated" in view["error"]["message"]
+    extract = stage(view, "extract_audio")
+    assert extract["status"] == "failed" and extract["error"]["code"] == "unusable_media"
+    assert [s["status"] for s in view["stages"][2:]] == ["pending"] * 3
+    storage_tmp = app.extensions["locsvc"].storage.root / "tmp"
+    assert list(storage_tmp.iterdir()) == []  # the partial WAV did not survive
+    assert view["tracks"] == []
+    app.extensions["locsvc"].db.dispose()
