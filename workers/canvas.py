@@ -11,9 +11,9 @@ from locsvc.services.pipeline import remaining_stages
 from .tasks import run_source_stage
 
 
-def dispatch_source_pipeline(episode_id: str, first_stage: Stage, dispatch_token: str) -> None:
+def dispatch_source_pipeline(episode_id: str, first_stage: Stage) -> None:
     """Queue the source pipeline from ``first_stage`` to the source track, as one chain."""
     chain(
-        run_source_stage.si(episode_id, stage.value, dispatch_token).set(queue=QUEUE_ASR)
+        run_source_stage.si(episode_id, stage.value).set(queue=QUEUE_ASR)
         for stage in remaining_stages(first_stage)
     ).apply_async()

@@ -11,9 +11,9 @@ from locsvc.services.pipeline import run_stage
 
 
 @shared_task(name="locsvc.source_stage", bind=True, ignore_result=True)
-def run_source_stage(self, episode_id: str, stage: str, dispatch_token: str) -> str:
+def run_source_stage(self, episode_id: str, stage: str) -> str:
     ctx = current_app.extensions["locsvc"]
-    outcome = run_stage(ctx, episode_id, Stage(stage), dispatch_token, worker=self.request.hostname)
+    outcome = run_stage(ctx, episode_id, Stage(stage), worker=self.request.hostname)
     if not outcome.continues_pipeline:
         raise Ignore()  # the rest of the chain must not run
     return outcome.value

@@ -23,6 +23,7 @@ STATUS: tuple[tuple[type[domain.LocsvcError], int], ...] = (
     (domain.InvalidRequest, 400),
     (domain.SchemaOutOfDate, 503),
     (domain.ModelUnavailable, 503),
+    (domain.QueueUnavailable, 503),
 )
 
 

@@ -13,6 +13,7 @@
     │   └── UnusableMedia         media, but broken, truncated, silent or too short
     ├── StageFailed               a pipeline stage could not produce its artifact
     ├── ModelUnavailable          a configured model cannot be found or assembled
+    ├── QueueUnavailable          the broker refused a job; nothing was kept, try again
     └── SchemaOutOfDate           the database needs `locsvc db upgrade`
 
 HTTP statuses live in api/errors.py, not here. Every exception keeps its
@@ -89,6 +90,10 @@ class StageFailed(LocsvcError):
 
 class ModelUnavailable(LocsvcError):
     code = "model_unavailable"
+
+
+class QueueUnavailable(LocsvcError):
+    code = "queue_unavailable"
 
 
 class SchemaOutOfDate(LocsvcError):

@@ -13,7 +13,7 @@ from ..adapters.formats import get_format
 from ..adapters.storage_fs import HashingWriter
 from ..domain.access import Principal, Role, require_role
 from ..domain.cues import Cue
-from ..domain.errors import InvalidRequest
+from ..domain.errors import InvalidRequest, QueueUnavailable
 from ..domain.media import MediaInfo
 from ..domain.pipeline import SOURCE_PIPELINE, EpisodeStatus, Stage, StageStatus
 from ..wiring import Context
@@ -47,10 +47,6 @@ def _looks_like_language_tag(tag: str) -> bool:
     return 2 <= len(parts[0]) <= 3 and parts[0].isalpha() and all(p.isalnum() for p in parts)
 
 
-def new_token() -> str:
-    return uuid.uuid4().hex
-
-
 def create_episode(
     ctx: Context, upload: HashingWriter, meta: NewEpisode, principal: Principal
 ) -> str:
@@ -69,7 +65,7 @@ def create_episode(
     finally:
         ctx.storage.discard(upload.path)  # a no-op once committed
 
-    episode_id, token = uuid.uuid4().hex, new_token()
+    episode_id = uuid.uuid4().hex
     stages = [
         StageRun(
             name=stage, position=position, status=StageStatus.PENDING, progress=0.0, attempts=0
@@ -96,11 +92,19 @@ def create_episode(
                 media_info=info.to_dict(),
                 asr_model=ctx.settings.asr_model,
                 created_by=principal.name,
-                dispatch_token=token,
                 stages=stages,
             )
         )
-    ctx.dispatch(episode_id, Stage.EXTRACT_AUDIO, token)
+    try:
+        ctx.dispatch(episode_id, Stage.EXTRACT_AUDIO)
+    except Exception as error:
+        # No job, no episode: the caller retries the same upload (its media blob is reused).
+        with ctx.db.session() as session:
+            session.delete(EpisodeRepository(session).get(episode_id))
+        raise QueueUnavailable(
+            "The job queue is unavailable; the upload was not kept. Try again shortly.",
+            broker_error=type(error).__name__,
+        ) from error
     return episode_id
 
 

@@ -55,10 +55,14 @@ class _Heartbeat:
 
     def _run(self) -> None:
         while not self._stop.wait(self._ctx.settings.heartbeat_seconds):
-            with self._ctx.db.session() as session:
-                held = EpisodeRepository(session).beat(
-                    self._episode_id, self._stage, self._token, utcnow(), self._progress
-                )
+            try:
+                with self._ctx.db.session() as session:
+                    held = EpisodeRepository(session).beat(
+                        self._episode_id, self._stage, self._token, utcnow(), self._progress
+                    )
+            except Exception:  # noqa: BLE001 - a database hiccup: beat again next time
+                log.exception("heartbeat of stage %s failed", self._stage)
+                continue
             if not held:
                 self.lost = True
                 return
@@ -78,20 +82,18 @@ def _refresh_episode_status(repo: EpisodeRepository, episode_id: str, error=None
     return status
 
 
-def _claim(ctx: Context, episode_id: str, stage: Stage, dispatch_token: str, worker: str):
+def _claim(ctx: Context, episode_id: str, stage: Stage, worker: str):
     """Return (outcome, claim token): a token only when this call may run the stage."""
     now = utcnow()
     stale_after = timedelta(seconds=ctx.settings.stage_stale_seconds)
     with ctx.db.session() as session:
         repo = EpisodeRepository(session)
-        episode = repo.get(episode_id)
+        repo.get(episode_id)  # NotFound for an unknown episode
         states = repo.stage_states(episode_id)
         current = next(s for s in states if s.name == stage)
         if current.status == StageStatus.DONE:
             return Outcome.ALREADY_DONE, None
-        if episode.dispatch_token != dispatch_token or not may_claim(
-            states, stage, now, stale_after
-        ):
+        if not may_claim(states, stage, now, stale_after):
             return Outcome.SKIPPED, None
         claim_token = uuid.uuid4().hex
         if not repo.claim_stage(episode_id, stage, claim_token, worker, now, now - stale_after):
@@ -100,10 +102,12 @@ def _claim(ctx: Context, episode_id: str, stage: Stage, dispatch_token: str, wor
         return None, claim_token
 
 
-def run_stage(
-    ctx: Context, episode_id: str, stage: Stage, dispatch_token: str, worker: str
-) -> Outcome:
-    outcome, claim_token = _claim(ctx, episode_id, stage, dispatch_token, worker)
+def run_stage(ctx: Context, episode_id: str, stage: Stage, worker: str) -> Outcome:
+    """Run one stage if it is this call's to run.
+
+    Duplicate or overlapping chains are harmless: a stage already done is passed
+    over (that chain goes on), and a stage another worker holds stops that chain."""
+    outcome, claim_token = _claim(ctx, episode_id, stage, worker)
     if outcome is not None:
         log.info("stage %s of %s: %s", stage, episode_id, outcome)
         return outcome
@@ -114,14 +118,8 @@ def run_stage(
         _fail(ctx, episode_id, stage, claim_token, error.code, error.message)
         return Outcome.FAILED
     except Exception as error:  # noqa: BLE001 - recorded on the stage, then re-raised for the log
-        _fail(
-            ctx,
-            episode_id,
-            stage,
-            claim_token,
-            "internal_error",
-            f"{type(error).__name__}: {error}",
-        )
+        message = f"{type(error).__name__}: {error}"
+        _fail(ctx, episode_id, stage, claim_token, "internal_error", message)
         raise
     try:
         with ctx.db.session() as session:
@@ -151,17 +149,20 @@ def _fail(
 def requeue_stale_stages(ctx: Context) -> list[tuple[str, Stage]]:
     """Re-dispatch the pipeline from every stage whose worker stopped beating.
 
-    A new dispatch token makes any task still carrying the old one obsolete."""
+    The stale claim is first released (back to pending) by a conditional UPDATE,
+    so of several workers' reapers exactly one re-queues each stage, once."""
     stale_before = utcnow() - timedelta(seconds=ctx.settings.stage_stale_seconds)
     with ctx.db.session() as session:
         stale = EpisodeRepository(session).stale_running(stale_before)
+    requeued = []
     for episode_id, stage in stale:
-        token = uuid.uuid4().hex
         with ctx.db.session() as session:
-            EpisodeRepository(session).set_dispatch_token(episode_id, token)
-        log.warning("re-queuing stage %s of episode %s: its worker stopped", stage, episode_id)
-        ctx.dispatch(episode_id, stage, token)
-    return stale
+            released = EpisodeRepository(session).release_stale(episode_id, stage, stale_before)
+        if released:
+            log.warning("re-queuing stage %s of episode %s: its worker stopped", stage, episode_id)
+            ctx.dispatch(episode_id, stage)
+            requeued.append((episode_id, stage))
+    return requeued
 
 
 def remaining_stages(first: Stage) -> tuple[Stage, ...]:

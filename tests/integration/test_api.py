@@ -174,3 +174,19 @@ def test_track_formats_and_revisions(app, client, auth, data_dir):
         response = client.get(f"/api/v1/episodes/{episode_id}/tracks/en?{query}", headers=auth)
         assert response.status_code == 400, query
     assert client.get(f"/api/v1/episodes/{episode_id}/tracks/fr", headers=auth).status_code == 404
+
+
+@pytest.fixture
+def broker_down(settings_overrides, tmp_path):
+    settings_overrides["broker_url"] = "redis://127.0.0.1:9/0"  # nothing listens on port 9
+    return settings_overrides
+
+
+def test_upload_while_the_broker_is_down_is_503_and_keeps_no_episode(
+    broker_down, app, client, auth, data_dir
+):
+    response = upload(client, auth, data_dir / "goforward.wav", name="goforward.wav")
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "queue_unavailable"
+    assert client.get("/api/v1/episodes", headers=auth).json["items"] == []
+    assert client.get("/api/v1/health").json["broker"].startswith("unreachable")

@@ -63,7 +63,6 @@ def add_episode(database: Database, episode_id: str = "e1") -> None:
                 media_info={},
                 asr_model="tiny.en",
                 created_by="test",
-                dispatch_token="d1",
                 stages=[
                     StageRun(
                         name=s, position=i, status=StageStatus.PENDING, progress=0.0, attempts=0
@@ -127,3 +126,18 @@ def test_timestamps_come_back_in_utc(database):
     with database.session() as session:
         created = EpisodeRepository(session).get("e1").created_at
     assert created.utcoffset() == timedelta(0)
+
+
+def test_a_stale_stage_is_released_once(database):
+    add_episode(database)
+    now = utcnow()
+    claim(database, "a", now)
+    later = now + timedelta(seconds=61)
+    cutoff = later - timedelta(seconds=60)
+    with database.session() as session:
+        repo = EpisodeRepository(session)
+        assert repo.release_stale("e1", Stage.PROBE, cutoff)
+        assert not repo.release_stale("e1", Stage.PROBE, cutoff)  # a second reaper: nothing
+        assert repo.stage("e1", Stage.PROBE).status == "pending"
+        assert not repo.beat("e1", Stage.PROBE, "a", later, 0.9)  # the old holder lost it
+    assert claim(database, "b", later)

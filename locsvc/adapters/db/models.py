@@ -82,8 +82,6 @@ class Episode(Base):
     media_info: Mapped[dict] = mapped_column(JSON)
     asr_model: Mapped[str] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(200))
-    # Identifies the current dispatch of the pipeline: a task carrying an older one is obsolete.
-    dispatch_token: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     error_code: Mapped[str | None] = mapped_column(String(100), nullable=True)

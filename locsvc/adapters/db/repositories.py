@@ -63,11 +63,6 @@ class EpisodeRepository:
             values["error_code"], values["error_message"] = error
         self.session.execute(update(Episode).where(Episode.id == episode_id).values(**values))
 
-    def set_dispatch_token(self, episode_id: str, token: str) -> None:
-        self.session.execute(
-            update(Episode).where(Episode.id == episode_id).values(dispatch_token=token)
-        )
-
     # --- stage claims -------------------------------------------------------------
 
     def claim_stage(
@@ -174,6 +169,21 @@ class EpisodeRepository:
                 error_code=code,
                 error_message=message,
             )
+        )
+        return result.rowcount == 1
+
+    def release_stale(self, episode_id: str, stage: Stage, stale_before: datetime) -> bool:
+        """Put a stage whose holder stopped beating back to pending; False when it is
+        no longer stale (its holder beat, or another reaper released it first)."""
+        result = self.session.execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                StageRun.status == StageStatus.RUNNING,
+                StageRun.heartbeat_at < stale_before,
+            )
+            .values(status=StageStatus.PENDING, claim_token=None, claimed_by=None)
         )
         return result.rowcount == 1
 

@@ -35,7 +35,6 @@ def upgrade() -> None:
         sa.Column("media_info", sa.JSON(), nullable=False),
         sa.Column("asr_model", sa.String(length=500), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
-        sa.Column("dispatch_token", sa.String(length=32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("error_code", sa.String(length=100), nullable=True),
