@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,16 +94,13 @@ def timed(action) -> float:
 
 
 def wait_for_worker(ctx, timeout_s: float = 120) -> None:
-    from locsvc.adapters.db.models import utcnow
-    from locsvc.adapters.db.repositories import WorkerRegistry
+    from locsvc.services.workers import live_worker_count
 
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        with ctx.db.session() as session:
-            if WorkerRegistry(session).alive(utcnow() - timedelta(seconds=30)):
-                return
+    while not live_worker_count(ctx.db, ctx.settings):
+        if time.monotonic() > deadline:
+            raise SystemExit("the worker did not start")
         time.sleep(0.2)
-    raise SystemExit("the worker did not start")
 
 
 def wait_ready(ctx, episode_id: str):

@@ -12,6 +12,7 @@ import click
 from rich.console import Console
 
 from .config import Settings
+from .domain.access import Role
 from .domain.errors import LocsvcError
 
 console = Console(stderr=True)
@@ -54,7 +55,7 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["admin", "producer", "linguist"]))
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--languages", default="", help="Comma list of languages (linguists).")
 @click.option("--shows", default="", help="Comma list of show slugs.")
 def users_create(name: str, role: str, languages: str, shows: str) -> None:
@@ -62,7 +63,9 @@ def users_create(name: str, role: str, languages: str, shows: str) -> None:
     from .adapters.db.engine import Database
     from .services.auth import create_user
 
-    database = Database(_settings().effective_database_url)
+    settings = _settings()
+    _require_schema(settings)
+    database = Database(settings.effective_database_url)
     try:
         _, token = create_user(database, name, role, languages, shows)
     except LocsvcError as error:
@@ -70,12 +73,14 @@ def users_create(name: str, role: str, languages: str, shows: str) -> None:
     click.echo(token)
 
 
-def _require_schema(settings: Settings, upgrade_if_embedded: bool) -> None:
+def _require_schema(settings: Settings) -> None:
+    """The embedded default migrates itself on first use; a configured database must
+    have been upgraded with `locsvc db upgrade` (one process, not every replica)."""
     from .adapters.db.engine import make_engine
     from .adapters.db.migrate import require_current, upgrade
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if upgrade_if_embedded and settings.database_url is None:
+    if settings.database_url is None:
         upgrade(settings.effective_database_url)  # first run on the embedded default
         return
     engine = make_engine(settings.effective_database_url)
@@ -101,7 +106,7 @@ def worker(queues: str, concurrency: int | None, loglevel: str, quiet: bool) -> 
     from .app import create_app
 
     settings = _settings()
-    _require_schema(settings, upgrade_if_embedded=True)
+    _require_schema(settings)
     app = create_app()
     Maintenance(app, queues).install()
     app.extensions["celery"].start(
@@ -124,7 +129,7 @@ def worker(queues: str, concurrency: int | None, loglevel: str, quiet: bool) -> 
 def api(host: str, port: int, processes: int) -> None:
     """Serve the HTTP API (gunicorn)."""
     settings = _settings()
-    _require_schema(settings, upgrade_if_embedded=True)
+    _require_schema(settings)
     _serve(host, port, processes)
 
 
@@ -151,7 +156,7 @@ def _serve(host: str, port: int, processes: int) -> None:
 def up(host: str, port: int) -> None:
     """API and a worker together on the embedded default: no other service needed."""
     settings = _settings()
-    _require_schema(settings, upgrade_if_embedded=True)
+    _require_schema(settings)
     worker_process = _spawn_worker()
     console.print(
         f"locsvc: API on http://{host}:{port}/api/v1, data in {settings.data_dir.resolve()}"
@@ -212,7 +217,7 @@ def localize(
     from .services.episodes import NewEpisode, submit_file, write_drafts
 
     settings = _settings()
-    _require_schema(settings, upgrade_if_embedded=True)
+    _require_schema(settings)
     ctx = create_app().extensions["locsvc"]
     meta = NewEpisode(title or file.stem, show, file.name, source_language)
     try:
@@ -234,18 +239,9 @@ def localize(
 
 
 def _worker_alive(ctx) -> bool:
-    from datetime import timedelta
+    from .services.workers import live_worker_count
 
-    from .adapters.db.models import utcnow
-    from .adapters.db.repositories import WorkerRegistry
-
-    with ctx.db.session() as session:
-        return (
-            WorkerRegistry(session).alive(
-                utcnow() - timedelta(seconds=ctx.settings.heartbeat_seconds * 3)
-            )
-            > 0
-        )
+    return live_worker_count(ctx.db, ctx.settings) > 0
 
 
 if __name__ == "__main__":

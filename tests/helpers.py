@@ -8,16 +8,14 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import jiwer
 from werkzeug.test import EnvironBuilder
 
 from locsvc.adapters.db.engine import Database
-from locsvc.adapters.db.models import utcnow
-from locsvc.adapters.db.repositories import WorkerRegistry
 from locsvc.config import Settings
+from locsvc.services.workers import live_worker_count
 
 WORKER_START_TIMEOUT_S = 90
 
@@ -58,9 +56,7 @@ class WorkerProcess:
     def _alive_count(self) -> int:
         database = Database(self.settings.effective_database_url)
         try:
-            with database.session() as session:
-                seen_after = utcnow() - timedelta(seconds=self.settings.heartbeat_seconds * 3)
-                return WorkerRegistry(session).alive(seen_after)
+            return live_worker_count(database, self.settings)
         except Exception:  # noqa: BLE001 - the schema may not exist before the first worker
             return 0
         finally:

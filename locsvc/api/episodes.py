@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from ..domain.access import Role, require_role
 from ..domain.errors import InvalidRequest
 from ..services import episodes as service
 from .auth import authenticate_request, principal
@@ -20,6 +21,7 @@ def _ctx():
 
 @blueprint.post("/episodes")
 def create_episode():
+    require_role(principal(), Role.PRODUCER)  # before the body is read, not after
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidRequest("Send the media as a multipart form field named `file`.", field="file")

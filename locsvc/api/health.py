@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from ..adapters.db.models import utcnow
-from ..adapters.db.repositories import WorkerRegistry
+from ..services.workers import live_worker_count
 from .openapi import OPENAPI
 
 blueprint = Blueprint("health", __name__)
-
-# A worker that has not beaten for this many heartbeats is counted as gone.
-WORKER_GRACE_BEATS = 3
 
 
 @blueprint.get("/health")
@@ -24,10 +18,7 @@ def health():
     try:
         with ctx.db.session() as session:
             session.execute(text("SELECT 1"))
-            seen_after = utcnow() - timedelta(
-                seconds=ctx.settings.heartbeat_seconds * WORKER_GRACE_BEATS
-            )
-            report["workers"] = WorkerRegistry(session).alive(seen_after)
+        report["workers"] = live_worker_count(ctx.db, ctx.settings)
     except Exception as error:  # noqa: BLE001 - reported, not raised
         report["status"], report["database"] = "degraded", f"unreachable: {type(error).__name__}"
     try:

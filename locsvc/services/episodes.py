@@ -73,10 +73,10 @@ def create_episode(
         for position, stage in enumerate(SOURCE_PIPELINE)
     ]
     # The probe ran above, on the request: record it as the pipeline's first stage.
+    # Its artifact, the MediaInfo, is kept on the episode (media_info).
     probe = stages[0]
     probe.status, probe.progress, probe.attempts = StageStatus.DONE, 1.0, 1
     probe.started_at, probe.finished_at = probe_started, probe_finished
-    probe.artifact_info = info.to_dict()
     with ctx.db.session() as session:
         EpisodeRepository(session).add(
             Episode(

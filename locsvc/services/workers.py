@@ -1,0 +1,19 @@
+"""Which workers are alive: each beats into the database (workers/maintenance.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..adapters.db.engine import Database
+from ..adapters.db.models import utcnow
+from ..adapters.db.repositories import WorkerRegistry
+from ..config import Settings
+
+# A worker silent for this many heartbeats is counted as gone.
+WORKER_GRACE_BEATS = 3
+
+
+def live_worker_count(db: Database, settings: Settings) -> int:
+    seen_after = utcnow() - timedelta(seconds=settings.heartbeat_seconds * WORKER_GRACE_BEATS)
+    with db.session() as session:
+        return WorkerRegistry(session).alive(seen_after)
