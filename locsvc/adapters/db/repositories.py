@@ -103,10 +103,8 @@ class EpisodeRepository:
         )
         return result.rowcount == 1
 
-    def beat(
-        self, episode_id: str, stage: Stage, claim_token: str, now: datetime, progress: float
-    ) -> bool:
-        """Refresh a held claim; False when someone else took the stage over."""
+    def _update_held(self, episode_id: str, stage: Stage, claim_token: str, **values) -> bool:
+        """Update a stage only while ``claim_token`` still holds it."""
         result = self.session.execute(
             update(StageRun)
             .where(
@@ -115,9 +113,17 @@ class EpisodeRepository:
                 StageRun.claim_token == claim_token,
                 StageRun.status == StageStatus.RUNNING,
             )
-            .values(heartbeat_at=now, progress=progress)
+            .values(**values)
         )
         return result.rowcount == 1
+
+    def beat(
+        self, episode_id: str, stage: Stage, claim_token: str, now: datetime, progress: float
+    ) -> bool:
+        """Refresh a held claim; False when someone else took the stage over."""
+        return self._update_held(
+            episode_id, stage, claim_token, heartbeat_at=now, progress=progress
+        )
 
     def finish_stage(
         self,
@@ -128,24 +134,17 @@ class EpisodeRepository:
         artifact_sha256: str | None,
         artifact_info: dict | None,
     ) -> bool:
-        result = self.session.execute(
-            update(StageRun)
-            .where(
-                StageRun.episode_id == episode_id,
-                StageRun.name == stage,
-                StageRun.claim_token == claim_token,
-                StageRun.status == StageStatus.RUNNING,
-            )
-            .values(
-                status=StageStatus.DONE,
-                progress=1.0,
-                finished_at=now,
-                heartbeat_at=now,
-                artifact_sha256=artifact_sha256,
-                artifact_info=artifact_info,
-            )
+        return self._update_held(
+            episode_id,
+            stage,
+            claim_token,
+            status=StageStatus.DONE,
+            progress=1.0,
+            finished_at=now,
+            heartbeat_at=now,
+            artifact_sha256=artifact_sha256,
+            artifact_info=artifact_info,
         )
-        return result.rowcount == 1
 
     def fail_stage(
         self,
@@ -156,21 +155,15 @@ class EpisodeRepository:
         code: str,
         message: str,
     ) -> bool:
-        result = self.session.execute(
-            update(StageRun)
-            .where(
-                StageRun.episode_id == episode_id,
-                StageRun.name == stage,
-                StageRun.claim_token == claim_token,
-            )
-            .values(
-                status=StageStatus.FAILED,
-                finished_at=now,
-                error_code=code,
-                error_message=message,
-            )
+        return self._update_held(
+            episode_id,
+            stage,
+            claim_token,
+            status=StageStatus.FAILED,
+            finished_at=now,
+            error_code=code,
+            error_message=message,
         )
-        return result.rowcount == 1
 
     def release_stale(self, episode_id: str, stage: Stage, stale_before: datetime) -> bool:
         """Put a stage whose holder stopped beating back to pending; False when it is
