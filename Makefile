@@ -30,6 +30,7 @@ $(VENV)/.installed: pyproject.toml
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: setup  ## pipeline overhead against raw faster-whisper on the LibriVox clips
 	$(BIN)/python benchmarks/pipeline_overhead.py

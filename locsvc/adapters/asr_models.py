@@ -28,7 +28,7 @@ def _package_data(module: str) -> Path:
         raise ModelUnavailable(
             f"The model package {module!r} is not installed (pip install -e .).", package=module
         ) from error
-    return Path(package.__file__).parent / "data"
+    return Path(str(package.__file__)).parent / "data"
 
 
 def resolve_model_dir(spec: str, cache_dir: Path) -> Path:

@@ -22,6 +22,10 @@ def _ctx():
 @blueprint.post("/episodes")
 def create_episode():
     require_role(principal(), Role.PRODUCER)  # before the body is read, not after
+    idempotency_key = request.headers.get("Idempotency-Key")
+    replayed = service.replayed_episode(_ctx(), principal(), idempotency_key)
+    if replayed is not None:
+        return _accepted(replayed, replayed=True)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidRequest("Send the media as a multipart form field named `file`.", field="file")
@@ -36,11 +40,18 @@ def create_episode():
         show=request.form.get("show", "").strip(),
         original_filename=upload.filename,
         source_language=request.form.get("source_language") or None,
+        idempotency_key=idempotency_key,
     )
     episode_id = service.create_episode(_ctx(), upload.stream, meta, principal())
+    return _accepted(episode_id, replayed=False)
+
+
+def _accepted(episode_id: str, replayed: bool):
     status_url = url_for("episodes.get_episode", episode_id=episode_id)
     response = jsonify({"id": episode_id, "status_url": status_url})
     response.headers["Location"] = status_url
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
     return response, 202
 
 

@@ -58,6 +58,15 @@ OPENAPI: dict = {
         "/episodes": {
             "post": {
                 "summary": "Upload an episode (video or audio) and start its pipeline",
+                "parameters": [
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "description": "repeat an upload safely: the same key answers the "
+                        "first episode (header Idempotent-Replayed: true)",
+                        "schema": {"type": "string", "maxLength": 200},
+                    }
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {

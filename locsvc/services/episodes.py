@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
+
 from ..adapters.db.models import Episode, StageRun, utcnow
 from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..adapters.formats import get_format
@@ -19,6 +21,7 @@ from ..domain.pipeline import SOURCE_PIPELINE, EpisodeStatus, Stage, StageStatus
 from ..wiring import Context
 
 SHOW_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+MAX_IDEMPOTENCY_KEY = 200
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class NewEpisode:
     show: str
     original_filename: str
     source_language: str | None = None
+    idempotency_key: str | None = None  # a repeat with the same key answers the first episode
 
     def validated(self) -> NewEpisode:
         if not self.show or not set(self.show) <= SHOW_SLUG_CHARS:
@@ -39,7 +43,26 @@ class NewEpisode:
                 f"`source_language` {self.source_language!r} is not a BCP 47 language tag.",
                 field="source_language",
             )
+        if self.idempotency_key is not None:
+            check_idempotency_key(self.idempotency_key)
         return self
+
+
+def check_idempotency_key(key: str) -> None:
+    if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY:
+        raise InvalidRequest(
+            f"An Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
+            field="Idempotency-Key",
+        )
+
+
+def replayed_episode(ctx: Context, principal: Principal, key: str | None) -> str | None:
+    """The episode this caller already created with this Idempotency-Key, if any."""
+    if key is None:
+        return None
+    check_idempotency_key(key)
+    with ctx.db.session() as session:
+        return EpisodeRepository(session).find_by_idempotency_key(principal.name, key)
 
 
 def _looks_like_language_tag(tag: str) -> bool:
@@ -77,24 +100,32 @@ def create_episode(
     probe = stages[0]
     probe.status, probe.progress, probe.attempts = StageStatus.DONE, 1.0, 1
     probe.started_at, probe.finished_at = probe_started, probe_finished
-    with ctx.db.session() as session:
-        EpisodeRepository(session).add(
-            Episode(
-                id=episode_id,
-                title=meta.title or meta.original_filename,
-                show=meta.show,
-                status=EpisodeStatus.QUEUED,
-                requested_language=meta.source_language,
-                source_language=meta.source_language,
-                media_sha256=blob.sha256,
-                media_size=blob.size,
-                original_filename=meta.original_filename,
-                media_info=info.to_dict(),
-                asr_model=ctx.settings.asr_model,
-                created_by=principal.name,
-                stages=stages,
+    try:
+        with ctx.db.session() as session:
+            EpisodeRepository(session).add(
+                Episode(
+                    id=episode_id,
+                    title=meta.title or meta.original_filename,
+                    show=meta.show,
+                    status=EpisodeStatus.QUEUED,
+                    requested_language=meta.source_language,
+                    source_language=meta.source_language,
+                    media_sha256=blob.sha256,
+                    media_size=blob.size,
+                    original_filename=meta.original_filename,
+                    media_info=info.to_dict(),
+                    asr_model=ctx.settings.asr_model,
+                    created_by=principal.name,
+                    idempotency_key=meta.idempotency_key,
+                    stages=stages,
+                )
             )
-        )
+    except IntegrityError:
+        # The same Idempotency-Key raced us in: the other request's episode stands.
+        existing = replayed_episode(ctx, principal, meta.idempotency_key)
+        if existing is None:
+            raise
+        return existing
     try:
         ctx.dispatch(episode_id, Stage.EXTRACT_AUDIO)
     except Exception as error:
@@ -171,7 +202,7 @@ def list_episodes(
                 "source_language": e.source_language,
                 "created_at": _iso(e.created_at),
             }
-            for e in EpisodeRepository(session).list(show, status, limit, offset)
+            for e in EpisodeRepository(session).find_many(show, status, limit, offset)
         ]
 
 

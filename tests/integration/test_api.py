@@ -190,3 +190,18 @@ def test_upload_while_the_broker_is_down_is_503_and_keeps_no_episode(
     assert response.json["error"]["code"] == "queue_unavailable"
     assert client.get("/api/v1/episodes", headers=auth).json["items"] == []
     assert client.get("/api/v1/health").json["broker"].startswith("unreachable")
+
+
+def test_a_repeated_upload_with_the_same_idempotency_key_creates_one_episode(
+    app, client, auth, data_dir
+):
+    first = upload(client, {**auth, "Idempotency-Key": "pilot-v1"}, data_dir / "goforward.wav")
+    again = upload(client, {**auth, "Idempotency-Key": "pilot-v1"}, data_dir / "goforward.wav")
+    other = upload(client, {**auth, "Idempotency-Key": "pilot-v2"}, data_dir / "goforward.wav")
+    assert first.status_code == again.status_code == other.status_code == 202
+    assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert other.json["id"] != first.json["id"]
+    assert len(client.get("/api/v1/episodes", headers=auth).json["items"]) == 2
+    too_long = upload(client, {**auth, "Idempotency-Key": "k" * 201}, data_dir / "goforward.wav")
+    assert too_long.status_code == 400

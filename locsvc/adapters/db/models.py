@@ -69,6 +69,7 @@ class User(Base):
 
 class Episode(Base):
     __tablename__ = "episodes"
+    __table_args__ = (UniqueConstraint("created_by", "idempotency_key"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
@@ -82,6 +83,8 @@ class Episode(Base):
     media_info: Mapped[dict] = mapped_column(JSON)
     asr_model: Mapped[str] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(200))
+    # The client's Idempotency-Key: a repeated upload with it answers the first episode.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     error_code: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ...domain.errors import NotFound
@@ -17,6 +18,9 @@ from .models import Episode, StageRun, Track, TrackRevision, User, WorkerHeartbe
 class EpisodeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def _execute(self, statement) -> CursorResult:
+        return cast(CursorResult, self.session.execute(statement))  # DML: rowcount is there
 
     def add(self, episode: Episode) -> None:
         self.session.add(episode)
@@ -31,7 +35,14 @@ class EpisodeRepository:
             raise NotFound(f"There is no episode {episode_id!r}.", episode_id=episode_id)
         return episode
 
-    def list(
+    def find_by_idempotency_key(self, created_by: str, key: str) -> str | None:
+        return self.session.scalar(
+            select(Episode.id).where(
+                Episode.created_by == created_by, Episode.idempotency_key == key
+            )
+        )
+
+    def find_many(
         self, show: str | None = None, status: str | None = None, limit: int = 50, offset: int = 0
     ) -> Sequence[Episode]:
         query = select(Episode).order_by(Episode.created_at.desc(), Episode.id)
@@ -75,7 +86,7 @@ class EpisodeRepository:
         stale_before: datetime,
     ) -> bool:
         """Atomically take a pending stage, or one whose holder stopped beating."""
-        result = self.session.execute(
+        result = self._execute(
             update(StageRun)
             .where(
                 StageRun.episode_id == episode_id,
@@ -105,7 +116,7 @@ class EpisodeRepository:
 
     def _update_held(self, episode_id: str, stage: Stage, claim_token: str, **values) -> bool:
         """Update a stage only while ``claim_token`` still holds it."""
-        result = self.session.execute(
+        result = self._execute(
             update(StageRun)
             .where(
                 StageRun.episode_id == episode_id,
@@ -168,7 +179,7 @@ class EpisodeRepository:
     def release_stale(self, episode_id: str, stage: Stage, stale_before: datetime) -> bool:
         """Put a stage whose holder stopped beating back to pending; False when it is
         no longer stale (its holder beat, or another reaper released it first)."""
-        result = self.session.execute(
+        result = self._execute(
             update(StageRun)
             .where(
                 StageRun.episode_id == episode_id,

@@ -35,11 +35,13 @@ def upgrade() -> None:
         sa.Column("media_info", sa.JSON(), nullable=False),
         sa.Column("asr_model", sa.String(length=500), nullable=False),
         sa.Column("created_by", sa.String(length=200), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("error_code", sa.String(length=100), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_episodes")),
+        sa.UniqueConstraint("created_by", "idempotency_key", name=op.f("uq_episodes_created_by")),
     )
     with op.batch_alter_table("episodes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_episodes_show"), ["show"], unique=False)
