@@ -15,9 +15,10 @@ class Cue:
     lines: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        if self.start_ms < 0 or self.end_ms <= self.start_ms:
+        # A zero-length cue is legal (QC flags it); one that ends before it starts is not.
+        if self.start_ms < 0 or self.end_ms < self.start_ms:
             raise InvalidRequest(
-                f"A cue must end after it starts ({self.start_ms} -> {self.end_ms} ms).",
+                f"A cue cannot end before it starts ({self.start_ms} -> {self.end_ms} ms).",
                 start_ms=self.start_ms,
                 end_ms=self.end_ms,
             )

@@ -5,7 +5,8 @@
     ├── Unauthorized              no or unknown credentials
     ├── Forbidden                 known caller, not allowed
     ├── InvalidRequest            a malformed or unsupported parameter
-    │   └── UnsupportedFormat     an output format we do not write
+    │   ├── UnsupportedFormat     an output format we do not write
+    │   └── SubtitleUnreadable    a subtitle file we cannot parse (details name the line)
     ├── MediaRejected             an upload that is not usable media
     │   ├── NotMedia              not audio or video at all (wrong file type)
     │   ├── EmptyUpload           zero bytes
@@ -62,6 +63,10 @@ class InvalidRequest(LocsvcError):
 
 class UnsupportedFormat(InvalidRequest):
     code = "unsupported_format"
+
+
+class SubtitleUnreadable(InvalidRequest):
+    code = "invalid_subtitle"
 
 
 class MediaRejected(LocsvcError):

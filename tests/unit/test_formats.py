@@ -26,9 +26,10 @@ def test_unknown_format_lists_the_supported_ones():
     assert raised.value.details["supported"] == ["srt", "vtt"]
 
 
-def test_cue_must_end_after_it_starts():
+def test_cue_cannot_end_before_it_starts():
+    Cue(1000, 1000, ("zero length is legal: QC flags it",))
     with pytest.raises(InvalidRequest):
-        Cue(1000, 1000, ("x",))
+        Cue(1000, 999, ("x",))
 
 
 def test_overlap_is_detected():

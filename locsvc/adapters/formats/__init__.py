@@ -1,0 +1,71 @@
+"""Subtitle formats: readers (SRT, WebVTT, SBV, ASS/SSA) and writers (SRT, WebVTT).
+
+Readers accept what real files contain (BOMs, UTF-16/32, CRLF, Windows-1252 with a
+warning, numbering from 0 or none) and reject what cannot be timed, naming the
+line. Times are integer milliseconds throughout, so a round trip is exact."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePath
+
+from ...domain.errors import SubtitleUnreadable, UnsupportedFormat
+from .ass import read_ass
+from .sbv import read_sbv
+from .srt import read_srt
+from .text import DecodedText, decode
+from .timing import ParsedSubtitles
+from .vtt import read_vtt
+from .writers import FORMATS, SubtitleFormat, get_format
+
+READERS: dict[str, Callable[[DecodedText], ParsedSubtitles]] = {
+    "srt": read_srt,
+    "vtt": read_vtt,
+    "sbv": read_sbv,
+    "ass": read_ass,
+    "ssa": read_ass,
+}
+
+__all__ = [
+    "FORMATS",
+    "READERS",
+    "ParsedSubtitles",
+    "SubtitleFormat",
+    "get_format",
+    "read_subtitles",
+]
+
+
+def read_subtitles(
+    data: bytes, fmt: str | None = None, filename: str | None = None, encoding: str | None = None
+) -> ParsedSubtitles:
+    """Parse a subtitle file; the format comes from ``fmt``, else the file name, else the text."""
+    text = decode(data, encoding)
+    if not any(line.strip() for line in text.lines):
+        raise SubtitleUnreadable("The file is empty.", line=None)
+    name = fmt or _from_filename(filename) or _sniff(text)
+    try:
+        reader = READERS[name]
+    except KeyError as error:
+        raise UnsupportedFormat(
+            f"Cannot read {name!r} subtitles; readable: {', '.join(READERS)}.",
+            format=name,
+            supported=list(READERS),
+        ) from error
+    return reader(text)
+
+
+def _from_filename(filename: str | None) -> str | None:
+    suffix = PurePath(filename).suffix.lower().lstrip(".") if filename else ""
+    return {"webvtt": "vtt"}.get(suffix, suffix) or None
+
+
+def _sniff(text: DecodedText) -> str:
+    first = next((line.strip() for line in text.lines if line.strip()), "")
+    if first.startswith("WEBVTT"):
+        return "vtt"
+    if first.startswith("[Script Info]"):
+        return "ass"
+    if "-->" not in first and "," in first and first[:1].isdigit() and ":" in first:
+        return "sbv"
+    return "srt"

@@ -1,0 +1,30 @@
+"""SubStation Alpha (ASS/SSA) reader through pysubs2: dialogue events, override tags dropped."""
+
+from __future__ import annotations
+
+import warnings
+
+import pysubs2
+
+from ...domain.cues import Cue
+from ...domain.errors import SubtitleUnreadable
+from .text import DecodedText
+from .timing import ParsedSubtitles, require_cues
+
+
+def read_ass(text: DecodedText) -> ParsedSubtitles:
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            document = pysubs2.SSAFile.from_string("\n".join(text.lines), format_="ass")
+    except Exception as error:  # noqa: BLE001 - pysubs2 raises several kinds
+        raise SubtitleUnreadable(
+            f"The SubStation file cannot be read: {error}.", line=None
+        ) from error
+    cues = [
+        Cue(event.start, max(event.end, event.start), tuple(event.plaintext.splitlines()))
+        for event in sorted(document.events, key=lambda e: e.start)
+        if not event.is_comment
+    ]
+    notes = [*text.warnings, *(str(w.message) for w in caught)]
+    return require_cues(ParsedSubtitles(cues, "ass", text.encoding, notes))
