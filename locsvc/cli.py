@@ -238,6 +238,29 @@ def localize(
         click.echo(str(path.resolve()))
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", "language", required=True, help="Language of the file (BCP 47).")
+@click.option("--frame-rate", default=None, help="Frames per second (25, 24000/1001).")
+@click.option("--audience", type=click.Choice(["adult", "children"]), default="adult")
+@click.option("--format", "fmt", default=None, help="srt, vtt, sbv, ass (default: by name).")
+@click.option("--encoding", default=None, help="Text encoding, when not UTF-8/16/32.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def qc(file: Path, language: str, frame_rate: str | None, audience: str, fmt: str | None,
+       encoding: str | None, as_json: bool) -> None:  # fmt: skip
+    """QC report of a subtitle file: exit 0 clean, 1 with errors, 2 unreadable."""
+    from .cli_reports import print_qc
+    from .services.qc import qc_file
+
+    rate = frame_rate or _settings().default_frame_rate
+    try:
+        result = qc_file(file.read_bytes(), language, rate, file.name, fmt, audience, encoding)
+    except LocsvcError as error:
+        _fail(error, exit_code=2)
+    print_qc(result, as_json)
+    sys.exit(0 if result.report.passed else 1)
+
+
 def _worker_alive(ctx) -> bool:
     from .services.workers import live_worker_count
 

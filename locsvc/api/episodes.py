@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from ..domain.access import Role, require_role
 from ..domain.errors import InvalidRequest
 from ..services import episodes as service
+from ..services import qc as qc_service
 from .auth import authenticate_request, principal
 
 blueprint = Blueprint("episodes", __name__)
@@ -85,6 +86,12 @@ def get_track(episode_id: str, language: str):
         content_type=track.media_type,
         headers={"Content-Disposition": f'attachment; filename="{track.filename}"'},
     )
+
+
+@blueprint.get("/episodes/<episode_id>/tracks/<language>/qc")
+def get_track_qc(episode_id: str, language: str):
+    revision = _int_arg("revision", None, 1, None)
+    return jsonify(qc_service.qc_track(_ctx(), episode_id, language, revision))
 
 
 def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:

@@ -110,6 +110,25 @@ OPENAPI: dict = {
                 "responses": {"200": {"description": "the episode"}, "401": _ERROR, "404": _ERROR},
             }
         },
+        "/episodes/{id}/tracks/{lang}/qc": {
+            "get": {
+                "summary": "QC report of a track revision: {summary, issues: [{cue, rule, "
+                "severity, value, limit, message}]}",
+                "parameters": [
+                    _EPISODE_ID,
+                    {"name": "lang", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {
+                        "name": "revision",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "the QC report"},
+                    **{code: _ERROR for code in ("400", "401", "404")},
+                },
+            }
+        },
         "/episodes/{id}/tracks/{lang}": {
             "get": {
                 "summary": "A track as a subtitle file",

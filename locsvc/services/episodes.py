@@ -217,12 +217,19 @@ def load_cues(ctx: Context, cues_sha256: str) -> list[Cue]:
     return [Cue.from_dict(c) for c in json.loads(ctx.storage.read_bytes(cues_sha256))]
 
 
-def render_track(
-    ctx: Context, episode_id: str, language: str, fmt: str, revision: int | None = None
-) -> RenderedTrack:
-    subtitle_format = get_format(fmt)
+@dataclass(frozen=True)
+class TrackRevisionRef:
+    number: int
+    cues_sha256: str
+    frame_rate: str  # the episode's, or the configured default for audio-only episodes
+
+
+def find_revision(
+    ctx: Context, episode_id: str, language: str, revision: int | None = None
+) -> TrackRevisionRef:
+    """A revision of a track (the latest by default); NotFound / InvalidRequest otherwise."""
     with ctx.db.session() as session:
-        EpisodeRepository(session).get(episode_id)  # NotFound for an unknown episode
+        episode = EpisodeRepository(session).get(episode_id)
         track = TrackRepository(session).find(episode_id, language)
         revisions = {r.number: r for r in track.revisions}
         number = revision if revision is not None else max(revisions, default=0)
@@ -231,9 +238,19 @@ def render_track(
                 f"The {language!r} track has no revision {number}.",
                 revisions=sorted(revisions),
             )
-        cues_sha256 = revisions[number].cues_sha256
-    body = subtitle_format.render(load_cues(ctx, cues_sha256))
-    filename = f"{episode_id}.{language}.r{number}.{subtitle_format.extension}"
+        rate = MediaInfo.from_dict(episode.media_info).frame_rate
+        return TrackRevisionRef(
+            number, revisions[number].cues_sha256, rate or ctx.settings.default_frame_rate
+        )
+
+
+def render_track(
+    ctx: Context, episode_id: str, language: str, fmt: str, revision: int | None = None
+) -> RenderedTrack:
+    subtitle_format = get_format(fmt)
+    found = find_revision(ctx, episode_id, language, revision)
+    body = subtitle_format.render(load_cues(ctx, found.cues_sha256))
+    filename = f"{episode_id}.{language}.r{found.number}.{subtitle_format.extension}"
     return RenderedTrack(body, subtitle_format.media_type, filename)
 
 

@@ -175,6 +175,13 @@ def test_track_formats_and_revisions(app, client, auth, data_dir):
         assert response.status_code == 400, query
     assert client.get(f"/api/v1/episodes/{episode_id}/tracks/fr", headers=auth).status_code == 404
 
+    qc = client.get(f"/api/v1/episodes/{episode_id}/tracks/en/qc", headers=auth)
+    assert qc.status_code == 200
+    assert qc.json["summary"]["cues"] == 1 and qc.json["summary"]["revision"] == 1
+    assert qc.json["issues"] == []
+    missing = client.get(f"/api/v1/episodes/{episode_id}/tracks/fr/qc", headers=auth)
+    assert missing.status_code == 404
+
 
 @pytest.fixture
 def broker_down(settings_overrides, tmp_path):

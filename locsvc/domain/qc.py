@@ -1,0 +1,172 @@
+"""One QC engine for generated tracks, linguist uploads and any file given to `locsvc qc`.
+
+Each rule looks at a cue (and its neighbours) and reports issues with the rule's
+name, a severity, the measured value and the limit. Error-level issues block
+delivery; warnings are for the linguist's judgement."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+from .cues import Cue
+from .profiles import TimedTextProfile
+from .text import invalid_characters, line_width, reading_characters, unbalanced_tags, visible
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Rule(StrEnum):
+    EMPTY = "empty_cue"
+    ORDER = "order"
+    OVERLAP = "overlap"
+    MIN_GAP = "min_gap"
+    MIN_DURATION = "min_duration"
+    MAX_DURATION = "max_duration"
+    MAX_LINES = "max_lines"
+    CHARS_PER_LINE = "chars_per_line"
+    READING_SPEED = "reading_speed"
+    UNBALANCED_TAGS = "unbalanced_tags"
+    INVALID_CHARACTERS = "invalid_characters"
+    UNTRANSLATED = "untranslated"
+
+
+SEVERITY: dict[Rule, Severity] = {
+    Rule.EMPTY: Severity.ERROR,
+    Rule.ORDER: Severity.ERROR,
+    Rule.OVERLAP: Severity.ERROR,
+    Rule.MIN_GAP: Severity.WARNING,  # touching cues read as one flicker, but they are legible
+    Rule.MIN_DURATION: Severity.ERROR,
+    Rule.MAX_DURATION: Severity.ERROR,
+    Rule.MAX_LINES: Severity.ERROR,
+    Rule.CHARS_PER_LINE: Severity.ERROR,
+    Rule.READING_SPEED: Severity.ERROR,
+    Rule.UNBALANCED_TAGS: Severity.ERROR,
+    Rule.INVALID_CHARACTERS: Severity.ERROR,
+    Rule.UNTRANSLATED: Severity.WARNING,  # names and exclamations may rightly stay as they are
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    cue: int  # 1-based, as linguists count
+    rule: Rule
+    severity: Severity
+    value: float | str | None
+    limit: float | str | None
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class QcReport:
+    issues: tuple[Issue, ...]
+    cue_count: int
+    profile: TimedTextProfile
+    frame_rate: float
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def passed(self) -> bool:
+        return self.errors == 0
+
+    def to_dict(self) -> dict:
+        by_rule = Counter(issue.rule.value for issue in self.issues)
+        return {
+            "summary": {
+                "cues": self.cue_count,
+                "errors": self.errors,
+                "warnings": len(self.issues) - self.errors,
+                "passed": self.passed,
+                "by_rule": dict(sorted(by_rule.items())),
+                "profile": self.profile.to_dict(),
+                "frame_rate": self.frame_rate,
+            },
+            "issues": [issue.to_dict() for issue in self.issues],
+        }
+
+
+def check(
+    cues: Sequence[Cue],
+    profile: TimedTextProfile,
+    frame_rate: float,
+    source: Sequence[Cue] | None = None,
+) -> QcReport:
+    """Every issue in ``cues`` against ``profile``; ``source`` (the source-language track,
+    when this is a translation) enables the untranslated-text rule."""
+    issues: list[Issue] = []
+    gap_ms = profile.min_gap_frames * 1000 / frame_rate
+    source_texts = {_normalised(c.text) for c in source or ()} - {""}
+    for number, cue in enumerate(cues, start=1):
+        found: list[tuple[Rule, float | str | None, float | str | None, str]] = []
+        found += _text_rules(cue, profile)
+        found += _duration_rules(cue, profile)
+        if number > 1:
+            found += _neighbour_rules(cues[number - 2], cue, gap_ms, profile)
+        if source_texts and _normalised(cue.text) in source_texts:
+            found.append((Rule.UNTRANSLATED, visible(cue.text), None, "same text as the source"))
+        issues += [Issue(number, rule, SEVERITY[rule], v, lim, msg) for rule, v, lim, msg in found]
+    return QcReport(tuple(issues), len(cues), profile, frame_rate)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(visible(text).lower().split())
+
+
+def _text_rules(cue: Cue, profile: TimedTextProfile):
+    if not visible(cue.text).strip():
+        yield Rule.EMPTY, None, None, "the cue has no text"
+        return
+    if len(cue.lines) > profile.max_lines:
+        yield Rule.MAX_LINES, len(cue.lines), profile.max_lines, f"{len(cue.lines)} lines"
+    for line in cue.lines:
+        width = line_width(line, profile.half_width_counts_half)
+        if width > profile.max_chars_per_line:
+            yield (
+                Rule.CHARS_PER_LINE, width, profile.max_chars_per_line,
+                f"a line of {width:g} characters: {visible(line)[:60]!r}",
+            )  # fmt: skip
+    duration_s = (cue.end_ms - cue.start_ms) / 1000
+    if duration_s > 0:
+        speed = round(reading_characters(cue.lines) / duration_s, 1)
+        if speed > profile.reading_speed_cps:
+            yield (
+                Rule.READING_SPEED, speed, profile.reading_speed_cps,
+                f"{speed:g} characters per second",
+            )  # fmt: skip
+    if problems := unbalanced_tags(" ".join(cue.lines)):
+        yield Rule.UNBALANCED_TAGS, " ".join(problems), None, "tags not opened or not closed"
+    if bad := invalid_characters("".join(cue.lines)):
+        yield Rule.INVALID_CHARACTERS, " ".join(bad), None, "characters a player cannot show"
+
+
+def _duration_rules(cue: Cue, profile: TimedTextProfile):
+    duration = cue.end_ms - cue.start_ms
+    if duration < profile.min_duration_ms:
+        yield Rule.MIN_DURATION, duration, profile.min_duration_ms, f"on screen {duration} ms"
+    elif duration > profile.max_duration_ms:
+        yield Rule.MAX_DURATION, duration, profile.max_duration_ms, f"on screen {duration} ms"
+
+
+def _neighbour_rules(previous: Cue, cue: Cue, gap_ms: float, profile: TimedTextProfile):
+    if cue.start_ms < previous.start_ms:
+        yield Rule.ORDER, cue.start_ms, previous.start_ms, "starts before the cue above it"
+    elif cue.start_ms < previous.end_ms:
+        overlap = previous.end_ms - cue.start_ms
+        yield Rule.OVERLAP, overlap, 0, f"overlaps the cue above by {overlap} ms"
+    elif cue.start_ms - previous.end_ms < gap_ms:
+        gap = cue.start_ms - previous.end_ms
+        yield (
+            Rule.MIN_GAP, gap, round(gap_ms),
+            f"{gap} ms after the cue above; at least {profile.min_gap_frames} frames wanted",
+        )  # fmt: skip
