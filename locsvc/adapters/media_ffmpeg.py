@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import wave
@@ -13,6 +14,11 @@ from ..domain.errors import EmptyUpload, NotMedia, StageFailed, UnusableMedia
 from ..domain.media import MediaInfo, check_usable
 
 ASR_SAMPLE_RATE = 16_000  # Whisper's input rate
+# A frame whose scene score (0..1, difference to the previous frame) passes this is a cut;
+# 0.3 is ffmpeg's documented starting point. Scoring small frames is as good and faster.
+SCENE_THRESHOLD = 0.3
+SCENE_ANALYSIS_WIDTH = 160
+SHOWINFO_TIME = re.compile(r"pts_time:\s*([0-9.]+)")
 # Decoded audio shorter than the container claims by more than this is a truncated file.
 TRUNCATION_TOLERANCE_MS = 1000
 TRUNCATION_TOLERANCE_RATIO = 0.05
@@ -110,8 +116,26 @@ def extract_audio(source: Path, target: Path, expected_duration_ms: int) -> int:
     return decoded_ms
 
 
+def detect_shot_changes(source: Path, threshold: float = SCENE_THRESHOLD) -> list[int]:
+    """Times (ms) of the cuts in a video, from ffmpeg's scene-change score."""
+    command = [
+        _tool("ffmpeg"), "-nostdin", "-hide_banner", "-nostats", "-v", "info", "-i", str(source),
+        "-an", "-vf", f"scale={SCENE_ANALYSIS_WIDTH}:-2,select='gt(scene,{threshold})',showinfo",
+        "-f", "null", "-",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=6 * 3600)
+    if result.returncode != 0:
+        raise UnusableMedia(
+            "The video could not be analysed for shot changes: "
+            + _stderr_tail(result.stderr.replace(str(source), "the file")),
+            reason="decode_failed",
+        )
+    return [round(float(seconds) * 1000) for seconds in SHOWINFO_TIME.findall(result.stderr)]
+
+
 class FfmpegMediaTool:
     """The MediaTool port."""
 
     probe = staticmethod(probe)
     extract_audio = staticmethod(extract_audio)
+    detect_shot_changes = staticmethod(detect_shot_changes)

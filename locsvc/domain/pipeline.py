@@ -17,6 +17,7 @@ from enum import StrEnum
 class Stage(StrEnum):
     PROBE = "probe"
     EXTRACT_AUDIO = "extract_audio"
+    DETECT_SHOTS = "detect_shots"
     TRANSCRIBE = "transcribe"
     SEGMENT = "segment"
     WRITE_TRACK = "write_track"

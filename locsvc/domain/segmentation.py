@@ -1,61 +1,82 @@
-"""Words with times -> subtitle cues.
+"""Words with times -> subtitle events, by the language's timed-text profile.
 
-A deliberately simple segmenter (sentence and pause based, bounded line length);
-the full timed-text engine with per-language profiles replaces it later. What it
-already guarantees: every word appears once and in order, cues are monotonic
-and never overlap, and each cue keeps within the line and duration limits
-whenever the speech allows it.
-"""
+Grouping: a sentence end or a pause starts a new event; an event takes words while
+its text still fits the profile's lines and columns and its speech stays within the
+maximum duration; an overflowing event ends at its last clause boundary when it has
+one. Timing, in whole frames of the episode's frame rate: in-time at the first
+frame of speech, out-time up to 12 frames after it, gaps under 12 frames closed to
+the 2-frame minimum, short events lengthened to the minimum duration where the
+next event allows, and in/out-times snapped to nearby shot changes. Words are never
+dropped or reordered: when the speech makes a rule impossible (a fast talker), the
+event is made as good as it can be and QC flags it."""
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .cues import Cue, check_monotonic
+from .linebreak import break_lines, fits
+from .profiles import TimedTextProfile
 from .transcript import Word
 
 SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
 CLAUSE_END = (",", ";", ":", "、", "，")
-
-
-@dataclass(frozen=True)
-class SegmentationRules:
-    """Defaults from STANDARDS.md (streaming delivery, adult programmes)."""
-
-    max_chars_per_line: int = 42
-    max_lines: int = 2
-    max_duration_ms: int = 7000
-    min_duration_ms: int = 833  # 5/6 s
-    min_gap_frames: int = 2
-    pause_break_ms: int = 700  # a silence this long starts a new cue
-
-    @property
-    def max_chars(self) -> int:
-        return self.max_chars_per_line * self.max_lines
+PAUSE_BREAK_MS = 700  # a silence this long starts a new event
+OUT_TIME_MAX_FRAMES = 12  # out-time may run this far past the end of speech
+CLOSE_GAP_FRAMES = 12  # a gap shorter than this is closed to the minimum gap
+SNAP_TO_CUT_FRAMES = 7  # an in-time this close before a cut moves onto it
+CUT_LEAD_FRAMES = 12  # ...8-11 frames before a cut moves to 12 frames before it
 
 
 def segment_words(
-    words: Sequence[Word], frame_rate: float, rules: SegmentationRules | None = None
+    words: Sequence[Word],
+    profile: TimedTextProfile,
+    frame_rate: float,
+    shot_changes_ms: Sequence[int] = (),
 ) -> list[Cue]:
-    rules = rules or SegmentationRules()
     words = [w for w in words if w.text.strip()]
-    groups = _group_words(words, rules)
-    cues = _time_groups(groups, frame_rate, rules)
+    groups = group_words(words, profile)
+    frames = _Frames(frame_rate)
+    cuts = sorted(frames.nearest(ms) for ms in shot_changes_ms)
+    spans = _time_groups(groups, profile, frames, cuts)
+    cues = [
+        Cue(frames.ms(start), frames.ms(end), break_lines(_text(group), profile))
+        for (start, end), group in zip(spans, groups, strict=True)
+    ]
     check_monotonic(cues)
     return cues
+
+
+@dataclass(frozen=True)
+class _Frames:
+    rate: float
+
+    def floor(self, ms: int) -> int:
+        return math.floor(ms * self.rate / 1000 + 1e-9)
+
+    def ceil(self, ms: int) -> int:
+        return math.ceil(ms * self.rate / 1000 - 1e-9)
+
+    def nearest(self, ms: int) -> int:
+        return round(ms * self.rate / 1000)
+
+    def ms(self, frame: int) -> int:
+        return round(frame * 1000 / self.rate)
 
 
 def _text(words: Sequence[Word]) -> str:
     return "".join(w.text for w in words).strip()
 
 
-def _group_words(words: Sequence[Word], rules: SegmentationRules) -> list[list[Word]]:
+def group_words(words: Sequence[Word], profile: TimedTextProfile) -> list[list[Word]]:
     groups: list[list[Word]] = []
     current: list[Word] = []
     for word in words:
-        if current and _starts_new_cue(current, word, rules):
-            keep, carry = _split_at_clause(current, rules)
+        if current and _starts_new_event(current, word, profile):
+            keep, carry = _split_at_clause(current, profile)
             groups.append(keep)
             current = carry
         current.append(word)
@@ -64,75 +85,74 @@ def _group_words(words: Sequence[Word], rules: SegmentationRules) -> list[list[W
     return groups
 
 
-def _starts_new_cue(current: list[Word], word: Word, rules: SegmentationRules) -> bool:
+def _starts_new_event(current: list[Word], word: Word, profile: TimedTextProfile) -> bool:
     last = current[-1]
     if last.text.strip().endswith(SENTENCE_END):
         return True
-    if word.start_ms - last.end_ms >= rules.pause_break_ms:
+    if word.start_ms - last.end_ms >= PAUSE_BREAK_MS:
         return True
-    too_long = len(_text([*current, word])) > rules.max_chars
-    too_slow = word.end_ms - current[0].start_ms > rules.max_duration_ms
-    return too_long or too_slow
+    if word.end_ms - current[0].start_ms > profile.max_duration_ms:
+        return True
+    return not fits(_text([*current, word]), profile)
 
 
 def _split_at_clause(
-    current: list[Word], rules: SegmentationRules
+    current: list[Word], profile: TimedTextProfile
 ) -> tuple[list[Word], list[Word]]:
-    """When a cue overflows, end it at its last clause boundary (if one lies past its
-    first third) rather than mid-phrase; the words after it start the next cue."""
-    last = current[-1].text.strip()
-    if last.endswith(SENTENCE_END):
+    """End an overflowing event at its last clause boundary past its first third,
+    rather than mid-phrase; the words after it start the next event."""
+    if current[-1].text.strip().endswith(SENTENCE_END):
         return current, []
+    whole = len(_text(current))
     for index in range(len(current) - 1, 0, -1):
         if current[index - 1].text.strip().endswith(CLAUSE_END):
-            if len(_text(current[:index])) >= len(_text(current)) / 3:
-                carry = current[index:]
-                if len(_text(carry)) < rules.max_chars:
-                    return current[:index], carry
+            if len(_text(current[:index])) >= whole / 3 and fits(_text(current[index:]), profile):
+                return current[:index], current[index:]
             break
     return current, []
 
 
 def _time_groups(
-    groups: list[list[Word]], frame_rate: float, rules: SegmentationRules
-) -> list[Cue]:
-    gap_ms = round(rules.min_gap_frames * 1000 / frame_rate)
-    spans = [[g[0].start_ms, g[-1].end_ms] for g in groups]
-    for index, span in enumerate(spans):
-        next_start = spans[index + 1][0] if index + 1 < len(spans) else None
-        # Lengthen short cues into the following silence, never into the next cue.
-        wanted_end = max(span[1], span[0] + rules.min_duration_ms)
-        if next_start is not None:
-            wanted_end = min(wanted_end, next_start - gap_ms)
-        span[1] = max(wanted_end, span[0] + 1)
-        if next_start is not None and span[1] > next_start:
-            # Speech runs into the next cue with no room for a gap: start that one later.
-            spans[index + 1][0] = span[1]
-            spans[index + 1][1] = max(spans[index + 1][1], span[1] + 1)
-    return [
-        Cue(start, end, break_lines(_text(group), rules.max_chars_per_line))
-        for (start, end), group in zip(spans, groups, strict=True)
-    ]
+    groups: list[list[Word]], profile: TimedTextProfile, frames: _Frames, cuts: list[int]
+) -> list[tuple[int, int]]:
+    gap = profile.min_gap_frames
+    min_frames = max(1, frames.ceil(profile.min_duration_ms))
+    max_frames = frames.floor(profile.max_duration_ms)
+    speech = [(frames.floor(g[0].start_ms), frames.ceil(g[-1].end_ms)) for g in groups]
+    spans: list[tuple[int, int]] = []
+    for index, (speech_start, speech_end) in enumerate(speech):
+        earliest = spans[-1][1] + gap if spans else 0
+        start = max(_snap_in_time(speech_start, cuts, earliest), earliest)
+        end = max(speech_end + OUT_TIME_MAX_FRAMES, start + min_frames)
+        end = min(end, max(start + max_frames, speech_end))
+        end = _snap_out_time(end, speech_end, start + min_frames, cuts, gap)
+        if index + 1 < len(speech):
+            latest = speech[index + 1][0] - gap
+            if latest - speech_end < CLOSE_GAP_FRAMES or end > latest:
+                end = latest  # chain to the next event at exactly the minimum gap
+        spans.append((start, max(end, start + 1)))
+    return spans
 
 
-def break_lines(text: str, max_chars_per_line: int) -> tuple[str, ...]:
-    """One line if it fits; otherwise two lines split at the space that best
-    balances them, preferring a break after punctuation and a bottom-heavy shape."""
-    if len(text) <= max_chars_per_line or " " not in text:
-        return (text,)
-    best: tuple[float, int] | None = None
-    for index, char in enumerate(text):
-        if char != " ":
-            continue
-        top, bottom = text[:index], text[index + 1 :]
-        score = float(abs(len(top) - len(bottom)))
-        if max(len(top), len(bottom)) > max_chars_per_line:
-            score += 1000  # over the limit: only if nothing else fits
-        if top.endswith(CLAUSE_END + SENTENCE_END):
-            score -= 8
-        if len(top) > len(bottom):
-            score += 2  # bottom-heavy reads better
-        if best is None or score < best[0]:
-            best = (score, index)
-    assert best is not None
-    return (text[: best[1]], text[best[1] + 1 :])
+def _snap_in_time(start: int, cuts: list[int], earliest: int) -> int:
+    """An in-time up to 7 frames before a cut moves onto it; 8-11 frames before, to
+    12 frames before it (STANDARDS.md), never onto the previous event."""
+    index = bisect.bisect_right(cuts, start)
+    if index == len(cuts):
+        return start
+    cut = cuts[index]
+    distance = cut - start
+    if distance <= SNAP_TO_CUT_FRAMES:
+        return cut
+    if distance < CUT_LEAD_FRAMES and cut - CUT_LEAD_FRAMES >= earliest:
+        return cut - CUT_LEAD_FRAMES
+    return start
+
+
+def _snap_out_time(end: int, speech_end: int, shortest_end: int, cuts: list[int], gap: int) -> int:
+    """An out-time that would cross a cut after the speech has ended stops 2 frames
+    before the cut, unless that would make the event too short."""
+    index = bisect.bisect_left(cuts, speech_end + gap)  # the first cut after the speech
+    if index < len(cuts) and cuts[index] - gap < end and cuts[index] - gap >= shortest_end:
+        return cuts[index] - gap
+    return end

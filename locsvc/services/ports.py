@@ -31,6 +31,8 @@ class MediaTool(Protocol):
 
     def extract_audio(self, source: Path, target: Path, expected_duration_ms: int) -> int: ...
 
+    def detect_shot_changes(self, source: Path) -> list[int]: ...
+
 
 class PipelineDispatcher(Protocol):
     """Puts the source pipeline on the queue from ``first_stage`` onwards."""

@@ -18,6 +18,7 @@ from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..domain.errors import StageFailed
 from ..domain.media import MediaInfo
 from ..domain.pipeline import Stage
+from ..domain.profiles import profile_for
 from ..domain.segmentation import segment_words
 from ..domain.transcript import Transcript
 from ..wiring import Context
@@ -61,6 +62,15 @@ def extract_audio(ctx: Context, episode_id: str, progress: Progress) -> StageRes
     return StageResult(blob.sha256, {"decoded_ms": decoded_ms, "sample_rate": 16000})
 
 
+def detect_shots(ctx: Context, episode_id: str, progress: Progress) -> StageResult:
+    episode, _ = _load_episode(ctx, episode_id)
+    if not MediaInfo.from_dict(episode.media_info).has_video:
+        return StageResult(None, {"shot_changes": 0, "skipped": "audio only"})
+    cuts = ctx.media.detect_shot_changes(ctx.storage.path(episode.media_sha256))
+    blob = ctx.storage.put_bytes(json.dumps(cuts).encode())
+    return StageResult(blob.sha256, {"shot_changes": len(cuts)})
+
+
 def transcribe(ctx: Context, episode_id: str, progress: Progress) -> StageResult:
     episode, artifacts = _load_episode(ctx, episode_id)
     audio = ctx.storage.path(_artifact(artifacts, Stage.EXTRACT_AUDIO))
@@ -90,10 +100,16 @@ def segment(ctx: Context, episode_id: str, progress: Progress) -> StageResult:
     transcript = Transcript.from_dict(
         json.loads(ctx.storage.read_bytes(_artifact(artifacts, Stage.TRANSCRIBE)))
     )
+    shots_sha256 = artifacts.get(Stage.DETECT_SHOTS)
+    cuts = json.loads(ctx.storage.read_bytes(shots_sha256)) if shots_sha256 else []
     rate = MediaInfo.from_dict(episode.media_info).frame_rate or ctx.settings.default_frame_rate
-    cues = segment_words(transcript.words, float(Fraction(rate)))
+    profile = profile_for(episode.source_language or transcript.language)
+    cues = segment_words(transcript.words, profile, float(Fraction(rate)), cuts)
     blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in cues]).encode())
-    return StageResult(blob.sha256, {"cues": len(cues), "frame_rate": rate})
+    # The profile used is recorded with the track's source (shown in provenance later).
+    return StageResult(
+        blob.sha256, {"cues": len(cues), "frame_rate": rate, "profile": profile.to_dict()}
+    )
 
 
 def write_track(ctx: Context, episode_id: str, progress: Progress) -> StageResult:
@@ -115,6 +131,7 @@ def write_track(ctx: Context, episode_id: str, progress: Progress) -> StageResul
 
 STAGE_FUNCTIONS: dict[Stage, Callable[[Context, str, Progress], StageResult]] = {
     Stage.EXTRACT_AUDIO: extract_audio,
+    Stage.DETECT_SHOTS: detect_shots,
     Stage.TRANSCRIBE: transcribe,
     Stage.SEGMENT: segment,
     Stage.WRITE_TRACK: write_track,

@@ -70,6 +70,7 @@ def test_upload_is_accepted_and_reported(app, client, auth, data_dir):
     assert [s["name"] for s in view["stages"]] == [
         "probe",
         "extract_audio",
+        "detect_shots",
         "transcribe",
         "segment",
         "write_track",

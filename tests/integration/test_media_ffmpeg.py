@@ -56,3 +56,30 @@ def test_truncated_file_that_still_probes_is_caught_when_decoding(media_dir, tmp
     with pytest.raises(UnusableMedia) as raised:
         extract_audio(path, tmp_path / "audio.wav", info.duration_ms)
     assert raised.value.details["reason"] == "truncated"
+
+
+def test_shot_changes_found_in_a_cut_video(tmp_path):
+    """Three 2 s shots of different test patterns: cuts at 2 s and 4 s."""
+    import subprocess
+
+    from locsvc.adapters.media_ffmpeg import detect_shot_changes
+
+    video = tmp_path / "cuts.mp4"
+    sources = ["testsrc2", "smptebars", "mandelbrot"]
+    inputs = [
+        arg
+        for s in sources
+        for arg in ("-f", "lavfi", "-t", "2", "-i", f"{s}=size=320x240:rate=25")
+    ]
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-y", *inputs, "-filter_complex",
+         "[0:v][1:v][2:v]concat=n=3:v=1:a=0", "-pix_fmt", "yuv420p", str(video)],
+        check=True,
+    )  # fmt: skip
+    assert detect_shot_changes(video) == [2000, 4000]
+
+
+def test_no_shot_changes_in_a_single_shot(media_dir):
+    from locsvc.adapters.media_ffmpeg import detect_shot_changes
+
+    assert detect_shot_changes(media_dir / "jfk.mp4") == []

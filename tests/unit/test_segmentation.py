@@ -1,7 +1,11 @@
-from locsvc.domain.segmentation import SegmentationRules, break_lines, segment_words
+from locsvc.domain.profiles import profile_for
+from locsvc.domain.qc import Rule, check
+from locsvc.domain.segmentation import segment_words
 from locsvc.domain.transcript import Word
 
-RULES = SegmentationRules()
+EN = profile_for("en")
+FPS = 25.0
+FRAME_MS = 40
 
 
 def words_from(text: str, start_ms: int = 0, word_ms: int = 300, gap_ms: int = 0) -> list[Word]:
@@ -17,68 +21,86 @@ def joined(cues) -> str:
 
 
 def test_every_word_kept_once_and_in_order():
-    text = " ".join(f"word{i}," if i % 7 == 0 else f"word{i}" for i in range(120))
-    cues = segment_words(words_from(text), frame_rate=25)
+    text = " ".join(f"word{i}," if i % 7 == 0 else f"word{i}" for i in range(400))
+    cues = segment_words(words_from(text), EN, FPS)
     assert joined(cues).split() == text.split()
 
 
-def test_cues_are_monotonic_with_a_two_frame_gap_or_touching_speech():
-    cues = segment_words(words_from("One. Two. Three. Four.", word_ms=200, gap_ms=60), 25)
-    for before, after in zip(cues, cues[1:], strict=False):
-        assert after.start_ms >= before.end_ms
-    assert [c.text for c in cues] == ["One.", "Two.", "Three.", "Four."]
+def test_sentence_end_and_long_pause_start_new_events():
+    words = words_from("Hello there. General Kenobi") + words_from("you are bold", 6000)
+    assert [c.text for c in segment_words(words, EN, FPS)] == [
+        "Hello there.",
+        "General Kenobi",
+        "you are bold",
+    ]
 
 
-def test_sentence_end_starts_a_new_cue():
-    cues = segment_words(words_from("Hello there. General Kenobi."), 25)
-    assert [c.text for c in cues] == ["Hello there.", "General Kenobi."]
+def test_generated_events_pass_qc_when_speech_allows():
+    text = " ".join(["the quick brown fox jumps over the lazy dog,"] * 40)
+    cues = segment_words(words_from(text, word_ms=330, gap_ms=20), EN, 24000 / 1001)
+    report = check(cues, EN, 24000 / 1001)
+    assert report.passed, report.to_dict()["issues"][:3]
+    assert all(len(c.lines) <= 2 for c in cues)
 
 
-def test_long_pause_starts_a_new_cue():
-    words = words_from("and then") + words_from("nothing happened", start_ms=5000)
-    cues = segment_words(words, 25)
-    assert [c.text for c in cues] == ["and then", "nothing happened"]
+def test_times_are_whole_frames_with_out_time_allowance_and_two_frame_gaps():
+    words = words_from("One.", 1000, 500) + words_from("Two.", 3000, 500)
+    first, second = segment_words(words, EN, FPS)
+    # speech ends at 1500 ms = frame 37.5: out-time is 12 frames after frame 38
+    assert first.start_ms == 1000 and first.end_ms == (38 + 12) * FRAME_MS
+    assert second.start_ms == 3000
+    assert all(t % FRAME_MS == 0 for c in (first, second) for t in (c.start_ms, c.end_ms))
 
 
-def test_lines_and_duration_bounded_when_speech_allows():
-    text = " ".join(["lorem ipsum dolor sit amet"] * 30)
-    cues = segment_words(words_from(text, word_ms=250), 24000 / 1001)
-    assert len(cues) > 3
-    for cue in cues:
-        assert len(cue.lines) <= RULES.max_lines
-        assert all(len(line) <= RULES.max_chars_per_line for line in cue.lines)
-        assert cue.end_ms - cue.start_ms <= RULES.max_duration_ms
+def test_small_gaps_are_closed_to_the_minimum():
+    words = words_from("First line here.", 0, 300) + words_from("Second.", 1300, 300)
+    first, second = segment_words(words, EN, FPS)
+    assert second.start_ms - first.end_ms == 2 * FRAME_MS
 
 
-def test_short_cue_is_lengthened_but_not_into_the_next():
-    words = [Word(0, 200, " Hi."), Word(500, 800, " Yes.")]
-    first, second = segment_words(words, frame_rate=25)
-    gap_ms = 2 * 1000 / 25
-    assert first.end_ms == second.start_ms - gap_ms
-    assert second.end_ms - second.start_ms >= RULES.min_duration_ms
+def test_short_event_lengthened_to_minimum_duration_when_room():
+    (cue,) = segment_words([Word(1000, 1200, " Hi.")], EN, FPS)
+    assert cue.end_ms - cue.start_ms >= EN.min_duration_ms
 
 
-def test_clause_boundary_preferred_when_a_cue_overflows():
+def test_fast_speech_is_kept_whole_and_flagged_by_qc():
+    words = words_from("Absolutely extraordinary circumstances", 0, 120)
+    words += words_from("Next.", 1000, 300)
+    cues = segment_words(words, EN, FPS)
+    assert joined(cues).split()[:3] == ["Absolutely", "extraordinary", "circumstances"]
+    rules = {issue.rule for issue in check(cues, EN, FPS).issues}
+    assert Rule.READING_SPEED in rules or Rule.MIN_DURATION in rules
+
+
+def test_in_time_snaps_to_a_cut_just_after_it():
+    cues = segment_words(words_from("Look.", 1000, 600), EN, FPS, shot_changes_ms=[1200])
+    assert cues[0].start_ms == 1200  # 5 frames before the cut: onto it
+
+
+def test_in_time_8_to_11_frames_before_a_cut_moves_to_12_before():
+    cues = segment_words(words_from("Look.", 1000, 600), EN, FPS, shot_changes_ms=[1400])
+    assert cues[0].start_ms == 1400 - 12 * FRAME_MS
+
+
+def test_out_time_stops_two_frames_before_a_cut_after_the_speech():
+    cues = segment_words(words_from("Look at that.", 1000, 400), EN, FPS, shot_changes_ms=[2520])
+    assert cues[0].end_ms == 2520 - 2 * FRAME_MS  # speech ends at 2200; the cut is at 2520
+
+
+def test_clause_boundary_preferred_when_an_event_overflows():
     text = (
-        "When the long winter finally ended and the rivers ran again, "
+        "When the long winter finally ended and the rivers ran again across the valley, "
         "the villagers gathered in the square to celebrate"
     )
-    cues = segment_words(words_from(text, word_ms=200), 25)
-    assert cues[0].text.replace("\n", " ").endswith("ran again,")
-
-
-def test_break_lines_balanced_and_after_punctuation():
-    assert break_lines("Short line", 42) == ("Short line",)
-    top, bottom = break_lines("I told you before, you never listen to a single word", 42)
-    assert top == "I told you before,"
-    assert bottom == "you never listen to a single word"
+    cues = segment_words(words_from(text, word_ms=200), EN, FPS)
+    assert cues[0].text.replace("\n", " ").endswith("across the valley,")
 
 
 def test_unspaced_script_kept_intact():
     words = [Word(0, 300, "今日"), Word(300, 600, "は"), Word(600, 900, "晴れ。")]
-    (cue,) = segment_words(words, 25)
+    (cue,) = segment_words(words, profile_for("ja"), FPS)
     assert cue.text == "今日は晴れ。"
 
 
 def test_no_words_no_cues():
-    assert segment_words([], 25) == []
+    assert segment_words([], EN, FPS) == []
