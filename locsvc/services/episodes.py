@@ -6,6 +6,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 from sqlalchemy.exc import IntegrityError
 
@@ -249,7 +250,9 @@ def render_track(
 ) -> RenderedTrack:
     subtitle_format = get_format(fmt)
     found = find_revision(ctx, episode_id, language, revision)
-    body = subtitle_format.render(load_cues(ctx, found.cues_sha256))
+    body = subtitle_format.render(
+        load_cues(ctx, found.cues_sha256), language, float(Fraction(found.frame_rate))
+    )
     filename = f"{episode_id}.{language}.r{found.number}.{subtitle_format.extension}"
     return RenderedTrack(body, subtitle_format.media_type, filename)
 

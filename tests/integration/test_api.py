@@ -167,6 +167,10 @@ def test_track_formats_and_revisions(app, client, auth, data_dir):
     vtt = client.get(f"/api/v1/episodes/{episode_id}/tracks/en?format=vtt&revision=1", headers=auth)
     assert vtt.status_code == 200 and vtt.text.startswith("WEBVTT")
 
+    ttml = client.get(f"/api/v1/episodes/{episode_id}/tracks/en?format=ttml", headers=auth)
+    assert ttml.status_code == 200 and ttml.mimetype == "application/ttml+xml"
+    assert 'xml:lang="en"' in ttml.text and 'ttp:frameRate="25"' in ttml.text
+
     bad_format = client.get(f"/api/v1/episodes/{episode_id}/tracks/en?format=docx", headers=auth)
     assert (
         bad_format.status_code == 400 and bad_format.json["error"]["code"] == "unsupported_format"

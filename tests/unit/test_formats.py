@@ -23,7 +23,7 @@ def test_vtt():
 def test_unknown_format_lists_the_supported_ones():
     with pytest.raises(UnsupportedFormat) as raised:
         get_format("docx")
-    assert raised.value.details["supported"] == ["srt", "vtt"]
+    assert raised.value.details["supported"] == ["srt", "vtt", "ttml"]
 
 
 def test_cue_cannot_end_before_it_starts():

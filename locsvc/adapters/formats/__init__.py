@@ -1,4 +1,5 @@
-"""Subtitle formats: readers (SRT, WebVTT, SBV, ASS/SSA) and writers (SRT, WebVTT).
+"""Subtitle formats: readers (SRT, WebVTT, TTML/IMSC, SBV, ASS/SSA) and writers
+(SRT, WebVTT, TTML/IMSC 1.1 text profile).
 
 Readers accept what real files contain (BOMs, UTF-16/32, CRLF, Windows-1252 with a
 warning, numbering from 0 or none) and reject what cannot be timed, naming the
@@ -15,12 +16,14 @@ from .sbv import read_sbv
 from .srt import read_srt
 from .text import DecodedText, decode
 from .timing import ParsedSubtitles
+from .ttml import read_ttml
 from .vtt import read_vtt
 from .writers import FORMATS, SubtitleFormat, get_format
 
 READERS: dict[str, Callable[[DecodedText], ParsedSubtitles]] = {
     "srt": read_srt,
     "vtt": read_vtt,
+    "ttml": read_ttml,
     "sbv": read_sbv,
     "ass": read_ass,
     "ssa": read_ass,
@@ -57,11 +60,13 @@ def read_subtitles(
 
 def _from_filename(filename: str | None) -> str | None:
     suffix = PurePath(filename).suffix.lower().lstrip(".") if filename else ""
-    return {"webvtt": "vtt"}.get(suffix, suffix) or None
+    return {"webvtt": "vtt", "xml": "ttml", "dfxp": "ttml"}.get(suffix, suffix) or None
 
 
 def _sniff(text: DecodedText) -> str:
     first = next((line.strip() for line in text.lines if line.strip()), "")
+    if first.startswith(("<?xml", "<tt")):
+        return "ttml"
     if first.startswith("WEBVTT"):
         return "vtt"
     if first.startswith("[Script Info]"):

@@ -1,0 +1,249 @@
+"""TTML1 / IMSC 1.1 text profile: a writer that meets STANDARDS.md, and a tolerant reader.
+
+Written with the standard library's ElementTree: our cues are plain timed lines with
+<i>/<b> tags, far less than ttconv's model covers, and the tests check what we write
+with ttconv's strict IMSC reader (the reference). The reader accepts what real files
+hold: clock times with or without hours, offset times (s, ms, f, t, and bare numbers
+as Apple writes them), frames at ttp:frameRate, nested begin offsets, <br/>, spans."""
+
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from fractions import Fraction
+
+from ...domain.cues import Cue
+from ...domain.errors import InvalidRequest, SubtitleUnreadable
+from ...domain.text import visible
+from .text import DecodedText
+from .timing import ParsedSubtitles, require_cues
+
+TT = "http://www.w3.org/ns/ttml"
+TTP = "http://www.w3.org/ns/ttml#parameter"
+TTS = "http://www.w3.org/ns/ttml#styling"
+XML = "http://www.w3.org/XML/1998/namespace"
+IMSC11_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1.1/text"
+ET.register_namespace("", TT)
+ET.register_namespace("ttp", TTP)
+ET.register_namespace("tts", TTS)
+
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+INLINE_TAG = re.compile(r"(</?[ib]>)", re.IGNORECASE)
+STYLE_OF_TAG = {"i": (f"{{{TTS}}}fontStyle", "italic"), "b": (f"{{{TTS}}}fontWeight", "bold")}
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def frame_rate_parameters(frame_rate: float) -> dict[str, str]:
+    """ttp:frameRate (an integer) and, for NTSC rates, ttp:frameRateMultiplier."""
+    rate = Fraction(frame_rate).limit_denominator(1001)
+    if rate.denominator == 1:
+        return {"frameRate": str(rate.numerator)}
+    nominal = math.ceil(rate)
+    if abs(nominal * Fraction(1000, 1001) - rate) < Fraction(1, 1000):
+        return {"frameRate": str(nominal), "frameRateMultiplier": "1000 1001"}
+    raise InvalidRequest(f"Frame rate {frame_rate} has no TTML frameRate/multiplier form.")
+
+
+def _clock(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def render_ttml(cues: Sequence[Cue], language: str, frame_rate: float) -> str:
+    if not LANGUAGE_TAG.match(language):
+        raise InvalidRequest(f"{language!r} is not a BCP 47 language tag (pt-BR, not pt_BR).")
+    tt = ET.Element(f"{{{TT}}}tt", {f"{{{XML}}}lang": language, f"{{{TTP}}}timeBase": "media"})
+    for name, value in frame_rate_parameters(frame_rate).items():
+        tt.set(f"{{{TTP}}}{name}", value)
+    tt.set(f"{{{TTP}}}contentProfiles", IMSC11_TEXT)
+    head = ET.SubElement(tt, f"{{{TT}}}head")
+    style = ET.SubElement(ET.SubElement(head, f"{{{TT}}}styling"), f"{{{TT}}}style")
+    for key, value in (
+        ("xml:id", "s_default"), ("fontFamily", "proportionalSansSerif"), ("fontSize", "100%"),
+        ("textAlign", "center"), ("color", "white"), ("backgroundColor", "transparent"),
+    ):  # fmt: skip
+        style.set(f"{{{XML}}}id" if key == "xml:id" else f"{{{TTS}}}{key}", value)
+    region = ET.SubElement(ET.SubElement(head, f"{{{TT}}}layout"), f"{{{TT}}}region")
+    region.set(f"{{{XML}}}id", "r_bottom")
+    region.set(f"{{{TTS}}}origin", "10% 10%")  # percentages, never pixels
+    region.set(f"{{{TTS}}}extent", "80% 80%")
+    region.set(f"{{{TTS}}}displayAlign", "after")
+    body = ET.SubElement(tt, f"{{{TT}}}body", {"region": "r_bottom", "style": "s_default"})
+    div = ET.SubElement(body, f"{{{TT}}}div")
+    for number, cue in enumerate(cues, start=1):
+        paragraph = ET.SubElement(
+            div,
+            f"{{{TT}}}p",
+            {
+                f"{{{XML}}}id": f"c{number}",
+                "begin": _clock(cue.start_ms),
+                "end": _clock(cue.end_ms),
+            },
+        )
+        _fill(paragraph, cue.lines)
+    ET.indent(tt, space="  ")
+    for paragraph in div:
+        _strip_indentation(paragraph)
+    return ET.tostring(tt, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _fill(paragraph: ET.Element, lines: Sequence[str]) -> None:
+    """Lines joined by <br/>; <i>/<b> become styled spans, which may hold line breaks,
+    so the structure of the text survives a round trip exactly."""
+    open_elements = [paragraph]
+
+    def add_text(text: str) -> None:
+        element = open_elements[-1]
+        if len(element):
+            element[-1].tail = (element[-1].tail or "") + text
+        else:
+            element.text = (element.text or "") + text
+
+    for index, line in enumerate(lines):
+        if index:
+            ET.SubElement(open_elements[-1], f"{{{TT}}}br")
+        for piece in INLINE_TAG.split(line):
+            tag = piece.lower()
+            if tag in ("<i>", "<b>"):
+                span = ET.SubElement(open_elements[-1], f"{{{TT}}}span")
+                span.set(*STYLE_OF_TAG[tag[1]])
+                open_elements.append(span)
+            elif tag in ("</i>", "</b>"):
+                if len(open_elements) > 1:  # a stray closing tag is dropped; QC flags it
+                    open_elements.pop()
+            else:
+                add_text(visible(piece))  # other markup ({\\an8}, <font>) has no TTML form here
+
+
+def _strip_indentation(paragraph: ET.Element) -> None:
+    """ET.indent puts newlines into mixed content; inside a paragraph they are not ours."""
+    if paragraph.text and "\n" in paragraph.text and not paragraph.text.strip():
+        paragraph.text = None
+    for element in paragraph.iter():
+        if element is not paragraph and element.tail and "\n" in element.tail:
+            if not element.tail.strip():
+                element.tail = None
+        if element is not paragraph and element.text and "\n" in element.text:
+            if not element.text.strip():
+                element.text = None
+
+
+# --- reading ---------------------------------------------------------------------------
+
+CLOCK_TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)(?::(\d+)(?:\.(\d+))?)?$")
+OFFSET_TIME = re.compile(r"^(\d+(?:\.\d+)?)(h|m|s|ms|f|t)?$")
+APPLE_NAMESPACE = "{http://music.apple.com/"
+
+
+class _Timing:
+    def __init__(self, root: ET.Element) -> None:
+        rate = Fraction(root.get(f"{{{TTP}}}frameRate", "30"))
+        numerator, _, denominator = root.get(f"{{{TTP}}}frameRateMultiplier", "1 1").partition(" ")
+        self.frame_rate = rate * Fraction(int(numerator), int(denominator or 1))
+        self.tick_rate = Fraction(root.get(f"{{{TTP}}}tickRate", "1"))
+        # Apple's lyric TTML writes absolute times on nested elements, against the TTML rule
+        # that a child's times count from its parent's begin.
+        self.absolute_nested = any(key.startswith(APPLE_NAMESPACE) for key in root.attrib)
+
+    def seconds(self, value: str) -> Fraction:
+        value = value.strip()
+        if match := CLOCK_TIME.match(value):
+            hours, minutes, seconds, frames, _sub = match.groups()
+            total = int(hours or 0) * 3600 + int(minutes) * 60 + Fraction(seconds)
+            return total + (Fraction(int(frames), 1) / self.frame_rate if frames else 0)
+        if match := OFFSET_TIME.match(value):
+            number, unit = Fraction(match.group(1)), match.group(2) or "s"
+            scale = {
+                "h": Fraction(3600), "m": Fraction(60), "s": Fraction(1), "ms": Fraction(1, 1000),
+                "f": 1 / self.frame_rate, "t": 1 / self.tick_rate,
+            }  # fmt: skip
+            return number * scale[unit]
+        raise ValueError(f"not a TTML time expression: {value!r}")
+
+
+def read_ttml(text: DecodedText) -> ParsedSubtitles:
+    source = "\n".join(text.lines)
+    try:
+        root = ET.fromstring(source.encode("utf-8"))
+    except ET.ParseError as error:
+        line = error.position[0] if error.position else None
+        raise SubtitleUnreadable(
+            f"Line {line}: the TTML is not well-formed XML ({error}).", line=line
+        ) from error
+    if root.tag != f"{{{TT}}}tt":
+        raise SubtitleUnreadable("This XML is not TTML: its root is not <tt>.", line=1)
+    timing = _Timing(root)
+    body = root.find(f"{{{TT}}}body")
+    cues: list[Cue] = []
+    if body is not None:
+        _collect(body, Fraction(0), timing, cues)
+    cues.sort(key=lambda cue: cue.start_ms)
+    return require_cues(ParsedSubtitles(cues, "ttml", text.encoding, list(text.warnings)))
+
+
+def _collect(element: ET.Element, offset: Fraction, timing: _Timing, cues: list[Cue]) -> None:
+    if timing.absolute_nested:
+        offset = Fraction(0)
+    try:
+        begin = offset + timing.seconds(element.get("begin", "0"))
+        end_value = element.get("end")
+        end = offset + timing.seconds(end_value) if end_value else None
+    except ValueError as error:
+        raise SubtitleUnreadable(
+            f"A <{_local(element.tag)}> has a bad time: {error}.", line=None
+        ) from error
+    if element.tag == f"{{{TT}}}p":
+        if end is None:
+            raise SubtitleUnreadable(
+                f"A paragraph starting at {float(begin):.3f} s has no end.", line=None
+            )
+        content = "".join(_inline(element, top=True))
+        lines = content.split("\n") if content.strip() else []
+        cues.append(
+            Cue(
+                round(begin * 1000),
+                round(end * 1000),
+                tuple(" ".join(line.split()) for line in lines),
+            )
+        )
+        return
+    for child in element:
+        _collect(child, begin, timing, cues)
+
+
+def _inline(element: ET.Element, top: bool = False) -> list[str]:
+    """Text of a paragraph with <br/> as newlines and italic/bold spans as <i>/<b>."""
+    # XML layout whitespace is not text: newlines in the source become spaces (and
+    # collapse later); only <br/> breaks a line.
+    if element.tag == f"{{{TT}}}br":
+        return ["\n", _flat(element.tail)]
+    tags = (
+        []
+        if top
+        else [
+            tag
+            for tag, (attribute, value) in STYLE_OF_TAG.items()
+            if element.get(attribute) == value
+        ]
+    )
+    parts = [f"<{tag}>" for tag in tags] + [_flat(element.text)]
+    for child in element:
+        parts += _inline(child)
+    parts += [f"</{tag}>" for tag in reversed(tags)]
+    if not top:
+        parts.append(_flat(element.tail))
+    return parts
+
+
+def _flat(text: str | None) -> str:
+    return " ".join((text or "").split("\n")) if text else ""
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
