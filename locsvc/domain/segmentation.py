@@ -21,6 +21,7 @@ from .cues import Cue, check_monotonic
 from .linebreak import break_lines, fits
 from .profiles import TimedTextProfile
 from .transcript import Word
+from .wordlists import ABBREVIATIONS, break_words_for
 
 SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
 CLAUSE_END = (",", ";", ":", "、", "，")
@@ -67,6 +68,16 @@ class _Frames:
         return round(frame * 1000 / self.rate)
 
 
+def ends_sentence(word: Word) -> bool:
+    """A sentence-ending mark that is not an abbreviation ("Mr.") or an initial ("F.")."""
+    text = word.text.strip()
+    if not text.endswith(SENTENCE_END):
+        return False
+    bare = text.strip("\"'“”’)»").lower()
+    is_initial = len(bare) == 2 and bare[0].isalpha() and bare.endswith(".")
+    return bare not in ABBREVIATIONS and not is_initial
+
+
 def _text(words: Sequence[Word]) -> str:
     return "".join(w.text for w in words).strip()
 
@@ -87,7 +98,7 @@ def group_words(words: Sequence[Word], profile: TimedTextProfile) -> list[list[W
 
 def _starts_new_event(current: list[Word], word: Word, profile: TimedTextProfile) -> bool:
     last = current[-1]
-    if last.text.strip().endswith(SENTENCE_END):
+    if ends_sentence(last):
         return True
     if word.start_ms - last.end_ms >= PAUSE_BREAK_MS:
         return True
@@ -100,8 +111,9 @@ def _split_at_clause(
     current: list[Word], profile: TimedTextProfile
 ) -> tuple[list[Word], list[Word]]:
     """End an overflowing event at its last clause boundary past its first third,
-    rather than mid-phrase; the words after it start the next event."""
-    if current[-1].text.strip().endswith(SENTENCE_END):
+    rather than mid-phrase; failing that, not on a word that belongs with the next
+    ("in his | power" becomes "in his power" in the next event)."""
+    if ends_sentence(current[-1]):
         return current, []
     whole = len(_text(current))
     for index in range(len(current) - 1, 0, -1):
@@ -109,7 +121,15 @@ def _split_at_clause(
             if len(_text(current[:index])) >= whole / 3 and fits(_text(current[index:]), profile):
                 return current[:index], current[index:]
             break
-    return current, []
+    keep_with_next = break_words_for(profile.language).keep_with_next
+    index = len(current)
+    while index > len(current) // 2 and _bare(current[index - 1]) in keep_with_next:
+        index -= 1
+    return current[:index], current[index:]
+
+
+def _bare(word: Word) -> str:
+    return word.text.strip().strip("\"'“”‘’«»").lower()
 
 
 def _time_groups(

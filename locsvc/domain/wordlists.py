@@ -122,6 +122,12 @@ IT = BreakWords(
     elisions=("l'", "un'", "d'", "c'", "l’", "un’", "d’"),
 )
 
+# Abbreviations whose full stop does not end a sentence (lower case, with the stop).
+ABBREVIATIONS = frozenset(
+    "mr. mrs. ms. dr. prof. st. jr. sr. sra. srta. vs. etc. e.g. i.e. no. approx. "
+    "m. mme. mlle. hr. fr. dott. sig. sig.ra ca. bzw. usw. z.b. d.h.".split()
+)
+
 BREAK_WORDS: dict[str, BreakWords] = {"en": EN, "es": ES, "fr": FR, "de": DE, "pt": PT, "it": IT}
 NO_WORDS = BreakWords(frozenset(), frozenset())
 

@@ -104,3 +104,18 @@ def test_unspaced_script_kept_intact():
 
 def test_no_words_no_cues():
     assert segment_words([], EN, FPS) == []
+
+
+def test_abbreviations_and_initials_do_not_end_sentences():
+    cues = segment_words(words_from("And Mr. John F. Kennedy said so. Then"), EN, FPS)
+    assert [c.text for c in cues] == ["And Mr. John F. Kennedy said so.", "Then"]
+
+
+def test_an_overflowing_event_does_not_end_on_a_word_that_belongs_with_the_next():
+    text = (
+        "John Dashwood had then leisure to consider how much there might be prudently "
+        "in his power to do for them"
+    )
+    cues = segment_words(words_from(text, word_ms=250), EN, FPS)
+    assert len(cues) == 2
+    assert cues[1].text.startswith("in his power")
