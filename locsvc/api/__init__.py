@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import episodes, errors, health
+from . import episodes, errors, health, shows
 
 
 def register_api(app: Flask) -> None:
     errors.register(app)
     app.register_blueprint(health.blueprint, url_prefix="/api/v1")
     app.register_blueprint(episodes.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(shows.blueprint, url_prefix="/api/v1")

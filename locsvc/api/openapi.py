@@ -110,6 +110,31 @@ OPENAPI: dict = {
                 "responses": {"200": {"description": "the episode"}, "401": _ERROR, "404": _ERROR},
             }
         },
+        "/shows/{slug}/timed-text": {
+            "get": {
+                "summary": "A show's timed-text overrides and the profile they give a language",
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "language", "in": "query", "schema": {"type": "string"}},
+                ],
+                "responses": {"200": {"description": "{overrides, profile}"}, "401": _ERROR},
+            },
+            "put": {
+                "summary": "Set a show's overrides: {audience, max_chars_per_line, ..., "
+                "languages: {ja: {...}}}",
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
+                "responses": {
+                    "200": {"description": "{overrides}"},
+                    **{code: _ERROR for code in ("400", "401", "403")},
+                },
+            },
+        },
         "/episodes/{id}/tracks/{lang}/qc": {
             "get": {
                 "summary": "QC report of a track revision: {summary, issues: [{cue, rule, "

@@ -223,6 +223,7 @@ class TrackRevisionRef:
     number: int
     cues_sha256: str
     frame_rate: str  # the episode's, or the configured default for audio-only episodes
+    show: str
 
 
 def find_revision(
@@ -241,7 +242,10 @@ def find_revision(
             )
         rate = MediaInfo.from_dict(episode.media_info).frame_rate
         return TrackRevisionRef(
-            number, revisions[number].cues_sha256, rate or ctx.settings.default_frame_rate
+            number,
+            revisions[number].cues_sha256,
+            rate or ctx.settings.default_frame_rate,
+            episode.show,
         )
 
 

@@ -11,6 +11,7 @@ from ..domain.profiles import profile_for
 from ..domain.qc import QcReport, check
 from ..wiring import Context
 from .episodes import find_revision, load_cues
+from .shows import show_profile
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,9 @@ def qc_file(
 
 def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None = None) -> dict:
     found = find_revision(ctx, episode_id, language, revision)
-    report = check(
-        load_cues(ctx, found.cues_sha256), profile_for(language), parse_frame_rate(found.frame_rate)
-    )
+    with ctx.db.session() as session:
+        profile = show_profile(session, found.show, language)
+    report = check(load_cues(ctx, found.cues_sha256), profile, parse_frame_rate(found.frame_rate))
     body = report.to_dict()
     body["summary"]["revision"] = found.number
     return body

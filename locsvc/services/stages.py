@@ -18,10 +18,10 @@ from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..domain.errors import StageFailed
 from ..domain.media import MediaInfo
 from ..domain.pipeline import Stage
-from ..domain.profiles import profile_for
 from ..domain.segmentation import segment_words
 from ..domain.transcript import Transcript
 from ..wiring import Context
+from .shows import show_profile
 
 Progress = Callable[[float], None]
 PIPELINE_AUTHOR = "pipeline"
@@ -103,7 +103,10 @@ def segment(ctx: Context, episode_id: str, progress: Progress) -> StageResult:
     shots_sha256 = artifacts.get(Stage.DETECT_SHOTS)
     cuts = json.loads(ctx.storage.read_bytes(shots_sha256)) if shots_sha256 else []
     rate = MediaInfo.from_dict(episode.media_info).frame_rate or ctx.settings.default_frame_rate
-    profile = profile_for(episode.source_language or transcript.language)
+    with ctx.db.session() as session:
+        profile = show_profile(
+            session, episode.show, episode.source_language or transcript.language
+        )
     cues = segment_words(transcript.words, profile, float(Fraction(rate)), cuts)
     blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in cues]).encode())
     # The profile used is recorded with the track's source (shown in provenance later).

@@ -217,3 +217,34 @@ def test_a_repeated_upload_with_the_same_idempotency_key_creates_one_episode(
     assert len(client.get("/api/v1/episodes", headers=auth).json["items"]) == 2
     too_long = upload(client, {**auth, "Idempotency-Key": "k" * 201}, data_dir / "goforward.wav")
     assert too_long.status_code == 400
+
+
+def test_show_timed_text_overrides_apply_to_qc(app, client, auth, data_dir):
+    episode_id = upload(client, auth, data_dir / "jfk" / "jfk.mp3").json["id"]  # show "demo"
+    ctx = app.extensions["locsvc"]
+    # 37 characters in 2 s: 18.5 chars/s, within en adults' 20 but over children's 17.
+    cues = [Cue(0, 2000, ("Ask not what your country can do for",))]
+    blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in cues]).encode())
+    with ctx.db.session() as session:
+        tracks = TrackRepository(session)
+        tracks.add_revision(tracks.get_or_create(episode_id, "en", "source"), blob.sha256, 1, "t")
+    qc_url = f"/api/v1/episodes/{episode_id}/tracks/en/qc"
+    assert client.get(qc_url, headers=auth).json["summary"]["errors"] == 0
+
+    overrides = {"audience": "children", "languages": {"ja": {"max_chars_per_line": 11}}}
+    saved = client.put("/api/v1/shows/demo/timed-text", headers=auth, json=overrides)
+    assert saved.status_code == 200 and saved.json["overrides"] == overrides
+    english = client.get("/api/v1/shows/demo/timed-text", headers=auth).json["profile"]
+    japanese = client.get("/api/v1/shows/demo/timed-text?language=ja", headers=auth).json["profile"]
+    assert (english["audience"], english["reading_speed_cps"]) == ("children", 17)
+    assert (japanese["max_chars_per_line"], japanese["reading_speed_cps"]) == (11, 4)
+
+    report = client.get(qc_url, headers=auth).json
+    assert [issue["rule"] for issue in report["issues"]] == ["reading_speed"]
+    assert report["summary"]["profile"]["audience"] == "children"
+
+
+@pytest.mark.parametrize("body", [{"lines_please": 3}, ["children"], {"audience": "toddlers"}])
+def test_bad_show_overrides_are_400(client, auth, body):
+    response = client.put("/api/v1/shows/demo/timed-text", headers=auth, json=body)
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_request"

@@ -157,6 +157,17 @@ class TrackRevision(Base):
     track: Mapped[Track] = relationship(back_populates="revisions")
 
 
+class ShowSettings(Base):
+    """Per-show choices, such as timed-text profile overrides (a children's show)."""
+
+    __tablename__ = "show_settings"
+
+    show: Mapped[str] = mapped_column(String(200), primary_key=True)
+    timed_text: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class WorkerHeartbeat(Base):
     """Live workers, so /health can count them on any broker."""
 

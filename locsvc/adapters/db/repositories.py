@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from ...domain.errors import NotFound
 from ...domain.pipeline import Stage, StageState, StageStatus
-from .models import Episode, StageRun, Track, TrackRevision, User, WorkerHeartbeat
+from .models import (
+    Episode,
+    ShowSettings,
+    StageRun,
+    Track,
+    TrackRevision,
+    User,
+    WorkerHeartbeat,
+)
 
 
 class EpisodeRepository:
@@ -244,6 +252,22 @@ class TrackRepository:
         self.session.add(revision)
         self.session.flush()
         return revision
+
+
+class ShowRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def timed_text_overrides(self, show: str) -> dict:
+        row = self.session.get(ShowSettings, show)
+        return dict(row.timed_text) if row else {}
+
+    def set_timed_text_overrides(self, show: str, overrides: dict, by: str) -> None:
+        row = self.session.get(ShowSettings, show)
+        if row is None:
+            self.session.add(ShowSettings(show=show, timed_text=overrides, updated_by=by))
+        else:
+            row.timed_text, row.updated_by = overrides, by
 
 
 class UserRepository:

@@ -3,10 +3,17 @@
 from alembic import context
 
 from locsvc.adapters.db.engine import make_engine
-from locsvc.adapters.db.models import Base
+from locsvc.adapters.db.models import Base, UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def render_item(kind, item, autogen_context):
+    """Migrations name plain SQLAlchemy types, never our model code (it may change)."""
+    if kind == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_migrations_offline() -> None:
@@ -27,6 +34,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=True,  # SQLite alters tables by copying them
+            render_item=render_item,
         )
         with context.begin_transaction():
             context.run_migrations()
