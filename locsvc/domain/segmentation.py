@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .cues import Cue, check_monotonic
-from .linebreak import break_lines, fits
+from .linebreak import break_lines, fits, tokens_of
 from .profiles import TimedTextProfile
 from .transcript import Word
 from .wordlists import ABBREVIATIONS, break_words_for
@@ -66,6 +66,22 @@ class _Frames:
 
     def ms(self, frame: int) -> int:
         return round(frame * 1000 / self.rate)
+
+
+def words_on_span(text: str, start_ms: int, end_ms: int, language: str) -> list[Word]:
+    """Text with no word times (a translation placed on its source's speech span):
+    each word gets a share of the span in proportion to its characters, so the
+    text can be segmented like recognised speech."""
+    tokens, glue = tokens_of(text, language)
+    if not tokens:
+        return []
+    lengths = [len(token) + len(glue) for token in tokens]
+    total, clock, words = sum(lengths), float(start_ms), []
+    for token, length in zip(tokens, lengths, strict=True):
+        duration = (end_ms - start_ms) * length / total
+        words.append(Word(round(clock), round(clock + duration), glue + token))
+        clock += duration
+    return words
 
 
 def ends_sentence(word: Word) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..adapters.db.repositories import TrackRepository
 from ..adapters.formats import ParsedSubtitles, read_subtitles
 from ..domain.errors import InvalidRequest
 from ..domain.profiles import profile_for
@@ -56,7 +57,16 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
     found = find_revision(ctx, episode_id, language, revision)
     with ctx.db.session() as session:
         profile = show_profile(session, found.show, language)
-    report = check(load_cues(ctx, found.cues_sha256), profile, parse_frame_rate(found.frame_rate))
+        source = TrackRepository(session).source_of(episode_id)
+        source_sha256 = (
+            source.revisions[-1].cues_sha256
+            if source is not None and source.language != language and source.revisions
+            else None
+        )
+    source_cues = load_cues(ctx, source_sha256) if source_sha256 else None
+    report = check(
+        load_cues(ctx, found.cues_sha256), profile, parse_frame_rate(found.frame_rate), source_cues
+    )
     body = report.to_dict()
     body["summary"]["revision"] = found.number
     return body

@@ -119,3 +119,19 @@ def test_an_overflowing_event_does_not_end_on_a_word_that_belongs_with_the_next(
     cues = segment_words(words_from(text, word_ms=250), EN, FPS)
     assert len(cues) == 2
     assert cues[1].text.startswith("in his power")
+
+
+def test_text_without_word_times_is_placed_on_its_span_and_segmented():
+    from locsvc.domain.segmentation import words_on_span
+
+    text = (
+        "Y así, mis compatriotas estadounidenses, no pregunten qué puede hacer su país "
+        "por ustedes, pregunten qué pueden hacer ustedes por su país."
+    )
+    words = words_on_span(text, 1000, 11_000, "es")  # 132 characters in 10 s
+    assert words[0].start_ms == 1000 and words[-1].end_ms == 11_000
+    assert all(a.end_ms == b.start_ms for a, b in zip(words, words[1:], strict=False))
+    cues = segment_words(words, profile_for("es"), FPS)
+    assert joined(cues).split() == text.split()
+    assert cues[0].start_ms == 1000 and cues[-1].end_ms <= 11_000 + 12 * FRAME_MS
+    assert check(cues, profile_for("es"), FPS).passed

@@ -236,6 +236,14 @@ class TrackRepository:
             )
         return track
 
+    def source_of(self, episode_id: str) -> Track | None:
+        """The episode's source-language track, with its revisions."""
+        return self.session.scalar(
+            select(Track)
+            .where(Track.episode_id == episode_id, Track.kind == "source")
+            .options(selectinload(Track.revisions))
+        )
+
     def add_revision(
         self, track: Track, cues_sha256: str, cue_count: int, author: str
     ) -> TrackRevision:
