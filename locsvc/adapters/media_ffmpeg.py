@@ -22,6 +22,7 @@ SHOWINFO_TIME = re.compile(r"pts_time:\s*([0-9.]+)")
 # Decoded audio shorter than the container claims by more than this is a truncated file.
 TRUNCATION_TOLERANCE_MS = 1000
 TRUNCATION_TOLERANCE_RATIO = 0.05
+DECODE_TIMEOUT_S = 6 * 3600  # decoding a feature-length file never takes this long
 
 
 def _tool(name: str) -> str:
@@ -85,6 +86,15 @@ def _media_info(report: dict) -> MediaInfo:
     )
 
 
+def _decode(command: list[str], source: Path, failure: str) -> str:
+    """Run an ffmpeg decode; its stderr, or UnusableMedia in ffmpeg's own words."""
+    result = subprocess.run(command, capture_output=True, text=True, timeout=DECODE_TIMEOUT_S)
+    if result.returncode != 0:
+        said = _stderr_tail(result.stderr.replace(str(source), "the file"))
+        raise UnusableMedia(f"{failure}: {said}", reason="decode_failed")
+    return result.stderr
+
+
 def extract_audio(source: Path, target: Path, expected_duration_ms: int) -> int:
     """Decode the first audio stream to 16 kHz mono 16-bit WAV at ``target``.
 
@@ -95,13 +105,7 @@ def extract_audio(source: Path, target: Path, expected_duration_ms: int) -> int:
         "-map", "0:a:0", "-vn", "-ac", "1", "-ar", str(ASR_SAMPLE_RATE),
         "-c:a", "pcm_s16le", "-f", "wav", str(target),
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=6 * 3600)
-    if result.returncode != 0:
-        raise UnusableMedia(
-            "The audio could not be decoded: "
-            + _stderr_tail(result.stderr.replace(str(source), "the file")),
-            reason="decode_failed",
-        )
+    _decode(command, source, "The audio could not be decoded")
     with wave.open(str(target), "rb") as decoded:
         decoded_ms = round(decoded.getnframes() * 1000 / decoded.getframerate())
     missing_ms = expected_duration_ms - decoded_ms
@@ -123,14 +127,8 @@ def detect_shot_changes(source: Path, threshold: float = SCENE_THRESHOLD) -> lis
         "-an", "-vf", f"scale={SCENE_ANALYSIS_WIDTH}:-2,select='gt(scene,{threshold})',showinfo",
         "-f", "null", "-",
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=6 * 3600)
-    if result.returncode != 0:
-        raise UnusableMedia(
-            "The video could not be analysed for shot changes: "
-            + _stderr_tail(result.stderr.replace(str(source), "the file")),
-            reason="decode_failed",
-        )
-    return [round(float(seconds) * 1000) for seconds in SHOWINFO_TIME.findall(result.stderr)]
+    stderr = _decode(command, source, "The video could not be analysed for shot changes")
+    return [round(float(seconds) * 1000) for seconds in SHOWINFO_TIME.findall(stderr)]
 
 
 class FfmpegMediaTool:

@@ -23,6 +23,16 @@ def nothing_stored(app) -> bool:
     return leftovers == [] and episodes == 0
 
 
+def add_source_track(app, episode_id: str, cues: list[Cue]) -> None:
+    """A source-track revision written straight to storage and database (no worker here)."""
+    ctx = app.extensions["locsvc"]
+    blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in cues]).encode())
+    with ctx.db.session() as session:
+        tracks = TrackRepository(session)
+        track = tracks.get_or_create(episode_id, "en", "source")
+        tracks.add_revision(track, blob.sha256, len(cues), "test")
+
+
 def test_health_and_openapi_need_no_token(client):
     health = client.get("/api/v1/health")
     assert health.status_code == 200
@@ -154,12 +164,7 @@ def test_unknown_ids_are_404(client, auth):
 
 def test_track_formats_and_revisions(app, client, auth, data_dir):
     episode_id = upload(client, auth, data_dir / "jfk" / "jfk.mp3").json["id"]
-    ctx = app.extensions["locsvc"]
-    cues = [Cue(0, 1000, ("Hello.",))]
-    blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in cues]).encode())
-    with ctx.db.session() as session:
-        tracks = TrackRepository(session)
-        tracks.add_revision(tracks.get_or_create(episode_id, "en", "source"), blob.sha256, 1, "t")
+    add_source_track(app, episode_id, [Cue(0, 1000, ("Hello.",))])
 
     srt = client.get(f"/api/v1/episodes/{episode_id}/tracks/en?format=srt", headers=auth)
     assert srt.status_code == 200 and srt.mimetype == "application/x-subrip"
@@ -221,13 +226,8 @@ def test_a_repeated_upload_with_the_same_idempotency_key_creates_one_episode(
 
 def test_show_timed_text_overrides_apply_to_qc(app, client, auth, data_dir):
     episode_id = upload(client, auth, data_dir / "jfk" / "jfk.mp3").json["id"]  # show "demo"
-    ctx = app.extensions["locsvc"]
     # 37 characters in 2 s: 18.5 chars/s, within en adults' 20 but over children's 17.
-    cues = [Cue(0, 2000, ("Ask not what your country can do for",))]
-    blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in cues]).encode())
-    with ctx.db.session() as session:
-        tracks = TrackRepository(session)
-        tracks.add_revision(tracks.get_or_create(episode_id, "en", "source"), blob.sha256, 1, "t")
+    add_source_track(app, episode_id, [Cue(0, 2000, ("Ask not what your country can do for",))])
     qc_url = f"/api/v1/episodes/{episode_id}/tracks/en/qc"
     assert client.get(qc_url, headers=auth).json["summary"]["errors"] == 0
 
