@@ -1,0 +1,83 @@
+"""Glossary files: CSV or TSV with a header row of language codes (API.md).
+
+en,es,kind,case_sensitive,variants,note
+Dunder Mifflin,Dunder Mifflin,dnt,true,,the company
+paper,papel,translate,false,papeles|folio,
+,ordenador,forbidden,,,use "computadora" in Latin American Spanish
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..domain.errors import InvalidRequest
+from ..domain.glossary import EntryKind, GlossaryEntry
+from .formats.text import decode
+
+TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
+
+
+def read_glossary_table(
+    data: bytes, source_language: str, target_language: str, filename: str | None = None
+) -> list[GlossaryEntry]:
+    lines = decode(data).lines
+    if not lines:
+        raise InvalidRequest("The glossary file is empty.")
+    delimiter = "\t" if (filename or "").lower().endswith(".tsv") or "\t" in lines[0] else ","
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    header = [name.strip() for name in rows[0]]
+    columns = {name.lower(): index for index, name in enumerate(header)}
+    source_column = columns.get(source_language.lower())
+    target_column = columns.get(target_language.lower())
+    if source_column is None or target_column is None:
+        raise InvalidRequest(
+            f"The header row must name the languages {source_language!r} and "
+            f"{target_language!r} (it has {', '.join(header)}).",
+            line=1,
+        )
+    entries = []
+    for line_number, row in enumerate(rows[1:], start=2):
+        if any(value.strip() for value in row):
+            entries.append(_entry(_Row(row, columns), source_column, target_column, line_number))
+    return entries
+
+
+class _Row:
+    def __init__(self, values: list[str], columns: dict[str, int]) -> None:
+        self.values, self.columns = values, columns
+
+    def at(self, index: int | None) -> str:
+        return self.values[index].strip() if index is not None and index < len(self.values) else ""
+
+    def named(self, name: str) -> str:
+        return self.at(self.columns.get(name))
+
+
+def _entry(row: _Row, source_column: int, target_column: int, line_number: int) -> GlossaryEntry:
+    def refuse(message: str) -> InvalidRequest:
+        return InvalidRequest(f"Line {line_number}: {message}", line=line_number)
+
+    source, target = row.at(source_column), row.at(target_column)
+    try:
+        kind = EntryKind.parse(row.named("kind"))
+    except InvalidRequest as error:
+        raise refuse(error.message) from error
+    flag = row.named("case_sensitive").lower()
+    if flag not in TRUE | FALSE:
+        raise refuse(f"case_sensitive must be true or false, not {flag!r}.")
+    if kind is EntryKind.FORBIDDEN and not target:
+        raise refuse("a forbidden entry needs its target term.")
+    if kind is not EntryKind.FORBIDDEN and not source:
+        raise refuse("the source term is empty.")
+    if kind is EntryKind.TRANSLATE and not target:
+        raise refuse("the target term is empty.")
+    return GlossaryEntry(
+        source=source,
+        target=target or source,
+        kind=kind,
+        case_sensitive=flag in TRUE,
+        variants=tuple(v.strip() for v in row.named("variants").split("|") if v.strip()),
+        note=row.named("note"),
+        part_of_speech=row.named("pos") or row.named("part_of_speech"),
+    )

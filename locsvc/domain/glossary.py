@@ -1,0 +1,214 @@
+"""Glossary terms: matching them in source text, and checking a translation keeps them.
+
+Matching is token-aware and longest-first; case-insensitive unless an entry says
+otherwise (and then a sentence-initial capital still matches); the last word of a
+term may carry a simple inflection (plural, possessive) of its language. Checking
+asks, for every source occurrence, that the required target form (or an accepted
+variant, or its inflection) is in the translation, that do-not-translate terms
+stay as they are, and that no forbidden target term appears anywhere."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import InvalidRequest
+
+WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
+
+# Endings a term's last word may take: English plurals and possessives, the Romance
+# plurals, German plural and case endings. Enough for "simple inflection"; a lemmatiser
+# would be the next step.
+INFLECTIONS: dict[str, tuple[str, ...]] = {
+    "en": ("s", "es", "'s", "’s", "s'", "s’"),
+    "es": ("s", "es"),
+    "pt": ("s", "es"),
+    "fr": ("s", "x"),
+    "it": (),  # Italian plurals change the last vowel: handled in _stems
+    "de": ("e", "en", "n", "s", "es", "er", "ern"),
+}
+
+
+class EntryKind(StrEnum):
+    TRANSLATE = "translate"  # forced translation
+    DNT = "dnt"  # do not translate: keep the source term
+    FORBIDDEN = "forbidden"  # a target term never to use
+
+    @classmethod
+    def parse(cls, value: str) -> EntryKind:
+        try:
+            return cls((value or "translate").strip().lower())
+        except ValueError as error:
+            raise InvalidRequest(
+                f"Unknown glossary entry kind {value!r}: translate, dnt or forbidden."
+            ) from error
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    source: str
+    target: str
+    kind: EntryKind = EntryKind.TRANSLATE
+    case_sensitive: bool = False
+    variants: tuple[str, ...] = ()
+    note: str = ""
+    part_of_speech: str = ""
+
+    @property
+    def required_forms(self) -> tuple[str, ...]:
+        if self.kind is EntryKind.DNT:
+            return (self.source,)
+        return (self.target, *self.variants)
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    entry: GlossaryEntry
+    start: int  # character offsets in the text
+    end: int
+
+    def text_in(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class TermIssue:
+    term: str
+    expected: tuple[str, ...]
+    kind: EntryKind
+    message: str
+
+
+def _primary(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
+def _words(text: str) -> list[re.Match[str]]:
+    return list(WORD.finditer(text))
+
+
+def _stems(word: str, language: str) -> set[str]:
+    """The forms of ``word`` (a term's last word) that count as the same term."""
+    forms = {word} | {word + ending for ending in INFLECTIONS.get(_primary(language), ())}
+    if _primary(language) == "en" and word.endswith("y") and len(word) > 2:
+        forms.add(word[:-1] + "ies")
+    if _primary(language) == "it" and word[-1:] in "oa":
+        forms.add(word[:-1] + ("i" if word.endswith("o") else "e"))
+    return forms
+
+
+class TermIndex:
+    """Finds glossary terms in text of one language."""
+
+    def __init__(self, terms: Iterable[tuple[str, bool, GlossaryEntry]], language: str) -> None:
+        # (token tuple, last-word forms, case sensitive, entry), longest terms first
+        self._terms = sorted(
+            (
+                (tuple(m.group() for m in _words(text)), case_sensitive, entry)
+                for text, case_sensitive, entry in terms
+                if _words(text)
+            ),
+            key=lambda item: -len(item[0]),
+        )
+        self.language = language
+
+    def find(self, text: str) -> list[TermMatch]:
+        words = _words(text)
+        taken = [False] * len(words)
+        matches: list[TermMatch] = []
+        for tokens, case_sensitive, entry in self._terms:
+            size = len(tokens)
+            for index in range(len(words) - size + 1):
+                if any(taken[index : index + size]):
+                    continue
+                found = [w.group() for w in words[index : index + size]]
+                initial = _sentence_initial(text, words[index].start())
+                if self._same(tokens, found, case_sensitive, initial):
+                    taken[index : index + size] = [True] * size
+                    matches.append(
+                        TermMatch(entry, words[index].start(), words[index + size - 1].end())
+                    )
+        return sorted(matches, key=lambda m: m.start)
+
+    def _same(
+        self, term: Sequence[str], found: Sequence[str], case_sensitive: bool, initial: bool
+    ) -> bool:
+        if not case_sensitive:
+            term, found = [t.lower() for t in term], [f.lower() for f in found]
+        elif initial and found[0][:1].isupper() and not term[0][:1].isupper():
+            found = [found[0][:1].lower() + found[0][1:], *found[1:]]
+        return list(term[:-1]) == list(found[:-1]) and found[-1] in _stems(term[-1], self.language)
+
+
+def _sentence_initial(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t\"'“‘«¿¡-—")
+    return not before or before.endswith(SENTENCE_END) or before.endswith("\n")
+
+
+class Glossary:
+    """The entries of one show and language pair, with indexes for both sides."""
+
+    def __init__(
+        self, entries: Sequence[GlossaryEntry], source_language: str, target_language: str
+    ) -> None:
+        self.entries = tuple(entries)
+        self.source_language, self.target_language = source_language, target_language
+        self._source = TermIndex(
+            (
+                (e.source, e.case_sensitive, e)
+                for e in entries
+                if e.kind is not EntryKind.FORBIDDEN and e.source
+            ),
+            source_language,
+        )
+        self._forbidden = TermIndex(
+            ((e.target, e.case_sensitive, e) for e in entries if e.kind is EntryKind.FORBIDDEN),
+            target_language,
+        )
+
+    def find_in_source(self, text: str) -> list[TermMatch]:
+        return self._source.find(text)
+
+    def check(self, source_text: str, target_text: str) -> list[TermIssue]:
+        """Every source occurrence whose required form the translation lacks (counted:
+        a term said twice must be there twice), and every forbidden term in it."""
+        occurrences: dict[GlossaryEntry, list[TermMatch]] = {}
+        for match in self.find_in_source(source_text):
+            occurrences.setdefault(match.entry, []).append(match)
+        issues = []
+        for entry, matches in occurrences.items():
+            present = len(self._required_index(entry).find(target_text))
+            for match in matches[present:]:
+                verb = "keep" if entry.kind is EntryKind.DNT else "translate as"
+                term = match.text_in(source_text)
+                issues.append(
+                    TermIssue(term, entry.required_forms, entry.kind,
+                              f"{term!r}: {verb} {entry.required_forms[0]!r}")
+                )  # fmt: skip
+        for match in self._forbidden.find(target_text):
+            term, note = match.text_in(target_text), match.entry.note
+            issues.append(
+                TermIssue(term, (), EntryKind.FORBIDDEN,
+                          f"{term!r} is a forbidden term" + (f" ({note})" if note else ""))
+            )  # fmt: skip
+        return issues
+
+    def _required_index(self, entry: GlossaryEntry) -> TermIndex:
+        language = self.source_language if entry.kind is EntryKind.DNT else self.target_language
+        return TermIndex(
+            ((form, entry.case_sensitive, entry) for form in entry.required_forms), language
+        )
+
+
+def term_success_rate(glossary: Glossary, pairs: Iterable[tuple[str, str]]) -> float | None:
+    """Share of source term occurrences whose required target form is in the translation."""
+    occurrences = missing = 0
+    for source, target in pairs:
+        occurrences += len(glossary.find_in_source(source))
+        missing += sum(
+            1 for i in glossary.check(source, target) if i.kind is not EntryKind.FORBIDDEN
+        )
+    return None if occurrences == 0 else (occurrences - missing) / occurrences
