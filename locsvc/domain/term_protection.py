@@ -1,0 +1,76 @@
+"""Protecting glossary terms through machine translation.
+
+Before MT each source term becomes a placeholder the engine passes through
+untouched (which token survives is per engine: MODELS.md and the engine tests);
+after MT each placeholder becomes the required target form, cased like the source
+occurrence (a sentence-initial or all-capitals term stays so), or the source term
+itself for do-not-translate entries. Placeholders the engine lost are reported,
+so the check after restoring can flag what could not be repaired."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .glossary import EntryKind, Glossary, TermMatch
+
+DEFAULT_PLACEHOLDER = "XTERM{n}X"  # passed untouched by Bergamot en->pt and Apertium eng-spa
+
+
+@dataclass(frozen=True)
+class Protected:
+    text: str
+    replacements: dict[str, str]  # placeholder -> what goes back in its place
+
+
+@dataclass(frozen=True)
+class Restored:
+    text: str
+    lost: tuple[str, ...]  # placeholders the engine dropped or mangled
+
+
+def protect(text: str, glossary: Glossary, placeholder: str = DEFAULT_PLACEHOLDER) -> Protected:
+    pieces, replacements, cursor = [], {}, 0
+    for number, match in enumerate(glossary.find_in_source(text), start=1):
+        token = placeholder.format(n=number)
+        pieces += [text[cursor : match.start], token]
+        replacements[token] = _replacement(match, text)
+        cursor = match.end
+    pieces.append(text[cursor:])
+    return Protected("".join(pieces), replacements)
+
+
+def restore(translated: str, protected: Protected) -> Restored:
+    lost = []
+    for token, replacement in protected.replacements.items():
+        pattern = re.compile(re.escape(token), re.IGNORECASE)  # engines may change its case
+        found = pattern.search(translated)
+        if found is None:
+            lost.append(token)
+            continue
+        at_start = _sentence_start(translated, found.start())
+        translated = (
+            translated[: found.start()]
+            + (_capitalised(replacement) if at_start else replacement)
+            + translated[found.end() :]
+        )
+    return Restored(translated, tuple(lost))
+
+
+def _replacement(match: TermMatch, text: str) -> str:
+    found = match.text_in(text)
+    entry = match.entry
+    if entry.kind is EntryKind.DNT:
+        return found if not entry.case_sensitive else entry.source
+    if found.isupper() and len(found) > 1:
+        return entry.target.upper()
+    return entry.target
+
+
+def _sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \t\"'“‘«¿¡-—")
+    return not before or before.endswith((".", "?", "!", "…", "\n"))
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]

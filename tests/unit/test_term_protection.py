@@ -1,0 +1,43 @@
+from locsvc.domain.glossary import EntryKind, Glossary, GlossaryEntry
+from locsvc.domain.term_protection import protect, restore
+
+GLOSSARY = Glossary(
+    [
+        GlossaryEntry("Dunder Mifflin", "Dunder Mifflin", EntryKind.DNT, case_sensitive=True),
+        GlossaryEntry("paper company", "empresa papelera"),
+        GlossaryEntry("lightsaber", "sable láser"),
+    ],
+    "en",
+    "es",
+)
+
+
+def test_terms_become_placeholders_and_come_back_as_required_forms():
+    protected = protect("Dunder Mifflin is a paper company.", GLOSSARY)
+    assert protected.text == "XTERM1X is a XTERM2X."
+    # what an engine might return, placeholders untouched:
+    restored = restore("XTERM1X es una XTERM2X.", protected)
+    assert restored.text == "Dunder Mifflin es una empresa papelera." and restored.lost == ()
+    assert GLOSSARY.check("Dunder Mifflin is a paper company.", restored.text) == []
+
+
+def test_casing_follows_the_translation_and_the_source():
+    protected = protect("Lightsaber! A LIGHTSABER.", GLOSSARY)
+    restored = restore("¡XTERM1X! Un XTERM2X.", protected)
+    assert restored.text == "¡Sable láser! Un SABLE LÁSER."
+
+
+def test_placeholder_case_changed_by_the_engine_still_restores():
+    protected = protect("my lightsaber", GLOSSARY)
+    assert restore("mi Xterm1x", protected).text == "mi sable láser"
+
+
+def test_lost_placeholders_are_reported_for_the_check_to_flag():
+    protected = protect("a paper company", GLOSSARY)
+    restored = restore("una compañía", protected)
+    assert restored.lost == ("XTERM1X",)
+    assert len(GLOSSARY.check("a paper company", restored.text)) == 1
+
+
+def test_custom_placeholder_style():
+    assert protect("my lightsaber", GLOSSARY, "__T{n}__").text == "my __T1__"
