@@ -17,9 +17,14 @@ test-quick: setup  ## everything but the slow model and worker-process tests
 
 setup: system-deps $(VENV)/.installed
 
-system-deps:  ## ffmpeg (ffprobe comes with it) from Debian
-	@command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || \
-		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q ffmpeg; }
+# ffmpeg (ffprobe comes with it); Apertium and the pairs the MT table names.
+APT_PACKAGES := ffmpeg apertium apertium-en-es apertium-es-pt apertium-fr-es apertium-es-it
+
+system-deps:  ## Debian packages, installed only when missing
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

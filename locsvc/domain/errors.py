@@ -6,6 +6,7 @@
     ├── Forbidden                 known caller, not allowed
     ├── InvalidRequest            a malformed or unsupported parameter
     │   ├── UnsupportedFormat     an output format we do not write
+    │   ├── UnsupportedLanguagePair  no MT engine translates this pair
     │   └── SubtitleUnreadable    a subtitle file we cannot parse (details name the line)
     ├── MediaRejected             an upload that is not usable media
     │   ├── NotMedia              not audio or video at all (wrong file type)
@@ -63,6 +64,10 @@ class InvalidRequest(LocsvcError):
 
 class UnsupportedFormat(InvalidRequest):
     code = "unsupported_format"
+
+
+class UnsupportedLanguagePair(InvalidRequest):
+    code = "unsupported_language_pair"
 
 
 class SubtitleUnreadable(InvalidRequest):

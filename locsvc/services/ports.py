@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -38,3 +38,13 @@ class PipelineDispatcher(Protocol):
     """Puts the source pipeline on the queue from ``first_stage`` onwards."""
 
     def __call__(self, episode_id: str, first_stage: Stage) -> None: ...
+
+
+class Translator(Protocol):
+    """A machine-translation engine for one language pair."""
+
+    name: str
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]: ...
+
+    def describe(self) -> dict: ...

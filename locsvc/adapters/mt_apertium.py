@@ -1,0 +1,72 @@
+"""Apertium (Debian packages): direct pairs and pivots through Spanish, in one table."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Sequence
+from functools import lru_cache
+
+from ..domain.errors import ModelUnavailable, StageFailed
+
+# (source, target) -> the modes applied in turn; a pivot is simply two modes.
+# Mode names are Apertium's own (eng-spa, not en-es). Installed by `make system-deps`.
+CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("en", "es"): ("eng-spa",),
+    ("es", "en"): ("spa-eng",),
+    ("es", "pt"): ("es-pt",),
+    ("es", "pt-BR"): ("es-pt_BR",),
+    ("pt", "es"): ("pt-es",),
+    ("es", "fr"): ("es-fr",),
+    ("fr", "es"): ("fr-es",),
+    ("es", "it"): ("spa-ita",),
+    ("it", "es"): ("ita-spa",),
+    ("en", "pt"): ("eng-spa", "es-pt"),
+    ("en", "pt-BR"): ("eng-spa", "es-pt_BR"),
+    ("en", "fr"): ("eng-spa", "es-fr"),
+    ("en", "it"): ("eng-spa", "spa-ita"),
+}
+# Sentences travel one per line; Apertium keeps line structure.
+TIMEOUT_S = 600
+
+
+@lru_cache(maxsize=1)
+def apertium_version() -> str:
+    if shutil.which("dpkg-query") is None:
+        return "unknown"
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Version}", "apertium"], capture_output=True, text=True
+    )
+    return result.stdout.strip() or "unknown"
+
+
+class ApertiumTranslator:
+    name = "apertium"
+
+    def __init__(self, source: str, target: str) -> None:
+        self.chain = CHAINS[(source, target)]
+        self.source, self.target = source, target
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        if not sentences:
+            return []
+        if shutil.which("apertium") is None:
+            raise ModelUnavailable("Apertium is not installed (make system-deps).")
+        text = "\n".join(" ".join(s.split()) for s in sentences) + "\n"
+        for mode in self.chain:
+            result = subprocess.run(
+                ["apertium", "-u", mode], input=text, capture_output=True, text=True,
+                timeout=TIMEOUT_S,
+            )  # fmt: skip
+            if result.returncode != 0:
+                raise StageFailed(f"apertium {mode} failed: {result.stderr.strip()[-300:]}")
+            text = result.stdout
+        lines = text.split("\n")[: len(sentences)]
+        if len(lines) != len(sentences):
+            raise StageFailed(
+                f"apertium returned {len(lines)} lines for {len(sentences)} sentences"
+            )
+        return [line.strip() for line in lines]
+
+    def describe(self) -> dict:
+        return {"engine": self.name, "version": apertium_version(), "modes": list(self.chain)}

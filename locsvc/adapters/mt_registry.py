@@ -1,0 +1,34 @@
+"""Which engine translates which language pair: a default table, overridable by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..domain.errors import InvalidRequest, UnsupportedLanguagePair
+from ..services.ports import Translator
+from . import mt_apertium, mt_bergamot
+
+ENGINES: dict[str, Callable[[str, str], Translator]] = {
+    "bergamot": mt_bergamot.BergamotTranslator,
+    "apertium": mt_apertium.ApertiumTranslator,
+}
+SUPPORTED = {"bergamot": set(mt_bergamot.PAIRS), "apertium": set(mt_apertium.CHAINS)}
+# Neural where we have it, rule-based elsewhere.
+PREFERENCE = ("bergamot", "apertium")
+
+
+def translator_for(source: str, target: str, engine: str | None = None) -> Translator:
+    """The configured (or preferred) engine for a pair; a clear 4xx when none has it."""
+    names = (engine,) if engine else PREFERENCE
+    for name in names:
+        if name not in ENGINES:
+            raise InvalidRequest(f"Unknown MT engine {name!r}; known: {', '.join(ENGINES)}.")
+        if (source, target) in SUPPORTED[name]:
+            return ENGINES[name](source, target)
+    pairs = sorted(f"{s}->{t}" for name in names for s, t in SUPPORTED[name])
+    raise UnsupportedLanguagePair(
+        f"No MT engine{' ' + engine if engine else ''} translates {source} -> {target}; "
+        f"available: {', '.join(pairs)}.",
+        source=source,
+        target=target,
+    )
