@@ -261,6 +261,39 @@ def qc(file: Path, language: str, frame_rate: str | None, audience: str, fmt: st
     sys.exit(0 if result.report.passed else 1)
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "source", required=True, help="Source language (BCP 47).")
+@click.option("--to", "target", required=True, help="Target language (BCP 47).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--glossary", "glossary_path", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--engine", default=None, help="bergamot or apertium (default: by language pair).")
+@click.option("--frame-rate", default=None, help="Frames per second (25, 24000/1001).")
+def translate(file: Path, source: str, target: str, out_path: Path, glossary_path: Path | None,
+              engine: str | None, frame_rate: str | None) -> None:  # fmt: skip
+    """Translate a subtitle file, with glossary enforcement, re-fitted to the target rules."""
+    from .cli_reports import print_translation
+    from .services.translate import translate_file
+
+    suffix = out_path.suffix.lstrip(".").lower()
+    out_format = {"webvtt": "vtt", "xml": "ttml"}.get(suffix, suffix)
+    glossary = (glossary_path.read_bytes(), glossary_path.name) if glossary_path else None
+    try:
+        result = translate_file(
+            file.read_bytes(), file.name, source, target, out_format,
+            frame_rate or _settings().default_frame_rate, glossary, engine,
+        )  # fmt: skip
+    except LocsvcError as error:
+        _fail(error, exit_code=2)
+    temp = out_path.with_name(out_path.name + ".part")
+    temp.write_text(result.body, encoding="utf-8")
+    temp.replace(out_path)
+    print_translation(result)
+    click.echo(str(out_path))
+
+
 def _worker_alive(ctx) -> bool:
     from .services.workers import live_worker_count
 

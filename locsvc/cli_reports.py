@@ -8,7 +8,20 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .domain.qc import QcReport
 from .services.qc import FileQc
+from .services.translate import TranslatedFile
+
+
+def print_translation(result: TranslatedFile) -> None:
+    console = Console(stderr=True)
+    translation = result.translation
+    engine = ", ".join(f"{key} {value}" for key, value in translation.engine.items())
+    console.print(
+        f"{translation.sentences} sentences translated ({engine}) into "
+        f"{len(translation.cues)} cues; {len(translation.glossary_issues)} glossary issues"
+    )
+    _print_report(result.report, console)
 
 
 def print_qc(result: FileQc, as_json: bool) -> None:
@@ -18,7 +31,10 @@ def print_qc(result: FileQc, as_json: bool) -> None:
     console = Console()
     for warning in result.parsed.warnings:
         console.print(f"[yellow]reading:[/] {warning}")
-    report = result.report
+    _print_report(result.report, console)
+
+
+def _print_report(report: QcReport, console: Console) -> None:
     if report.issues:
         table = Table("cue", "rule", "severity", "value", "limit", "message")
         for issue in report.issues:

@@ -26,7 +26,7 @@ ADMIN_TOKEN = "test-admin-token"
 
 
 def _service_missing(what: str, detail: str) -> None:
-    message = f"{what} is not reachable ({detail})"
+    message = f"{what} is not available ({detail})"
     if os.environ.get("CI"):
         pytest.fail(f"{message}: CI must have it running", pytrace=False)
     pytest.skip(message)
@@ -38,6 +38,15 @@ def _port_open(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(scope="session")
+def apertium() -> None:
+    """Apertium and its pairs come from Debian (make system-deps)."""
+    import shutil
+
+    if shutil.which("apertium") is None:
+        _service_missing("Apertium", "not installed; run make system-deps")
 
 
 @pytest.fixture(scope="session")

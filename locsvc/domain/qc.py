@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from .cues import Cue
+from .glossary import TermIssue
 from .profiles import TimedTextProfile
 from .text import invalid_characters, line_width, reading_characters, unbalanced_tags, visible
 
@@ -34,6 +35,7 @@ class Rule(StrEnum):
     UNBALANCED_TAGS = "unbalanced_tags"
     INVALID_CHARACTERS = "invalid_characters"
     UNTRANSLATED = "untranslated"
+    GLOSSARY = "glossary"
 
 
 SEVERITY: dict[Rule, Severity] = {
@@ -49,6 +51,7 @@ SEVERITY: dict[Rule, Severity] = {
     Rule.UNBALANCED_TAGS: Severity.ERROR,
     Rule.INVALID_CHARACTERS: Severity.ERROR,
     Rule.UNTRANSLATED: Severity.WARNING,  # names and exclamations may rightly stay as they are
+    Rule.GLOSSARY: Severity.ERROR,  # a show's key term missing, or a forbidden one used
 }
 
 
@@ -101,9 +104,11 @@ def check(
     profile: TimedTextProfile,
     frame_rate: float,
     source: Sequence[Cue] | None = None,
+    glossary_issues: Sequence[tuple[int, TermIssue]] = (),
 ) -> QcReport:
     """Every issue in ``cues`` against ``profile``; ``source`` (the source-language track,
-    when this is a translation) enables the untranslated-text rule."""
+    when this is a translation) enables the untranslated-text rule; ``glossary_issues``
+    (cue number, issue) come from checking the translation against the show's glossary."""
     issues: list[Issue] = []
     gap_ms = profile.min_gap_frames * 1000 / frame_rate
     source_texts = {_normalised(c.text) for c in source or ()} - {""}
@@ -116,6 +121,12 @@ def check(
         if source_texts and _normalised(cue.text) in source_texts:
             found.append((Rule.UNTRANSLATED, visible(cue.text), None, "same text as the source"))
         issues += [Issue(number, rule, SEVERITY[rule], v, lim, msg) for rule, v, lim, msg in found]
+    for number, term in glossary_issues:
+        expected = term.expected[0] if term.expected else None
+        issues.append(
+            Issue(number, Rule.GLOSSARY, SEVERITY[Rule.GLOSSARY], term.term, expected, term.message)
+        )
+    issues.sort(key=lambda issue: issue.cue)
     return QcReport(tuple(issues), len(cues), profile, frame_rate)
 
 

@@ -21,6 +21,7 @@ DEFAULT_PLACEHOLDER = "XTERM{n}X"  # passed untouched by Bergamot en->pt and Ape
 class Protected:
     text: str
     replacements: dict[str, str]  # placeholder -> what goes back in its place
+    lower_after: frozenset[str] = frozenset()  # placeholders followed by a lower-case word
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,11 @@ def protect(text: str, glossary: Glossary, placeholder: str = DEFAULT_PLACEHOLDE
         replacements[token] = _replacement(match, text)
         cursor = match.end
     pieces.append(text[cursor:])
-    return Protected("".join(pieces), replacements)
+    protected = "".join(pieces)
+    lower_after = frozenset(
+        token for token in replacements if re.search(re.escape(token) + r"\s+[a-zà-ÿ]", protected)
+    )
+    return Protected(protected, replacements, lower_after)
 
 
 def restore(translated: str, protected: Protected) -> Restored:
@@ -49,10 +54,15 @@ def restore(translated: str, protected: Protected) -> Restored:
             lost.append(token)
             continue
         at_start = _sentence_start(translated, found.start())
+        after = translated[found.end() :]
+        if token in protected.lower_after:
+            # Engines take a leading placeholder for a non-word and capitalise the word
+            # after it ("XTERM1X Perdió"); the source had that word in lower case.
+            after = re.sub(r"^(\s+)(\w)", lambda m: m.group(1) + m.group(2).lower(), after)
         translated = (
             translated[: found.start()]
             + (_capitalised(replacement) if at_start else replacement)
-            + translated[found.end() :]
+            + after
         )
     return Restored(translated, tuple(lost))
 

