@@ -294,6 +294,37 @@ def translate(file: Path, source: str, target: str, out_path: Path, glossary_pat
     click.echo(str(out_path))
 
 
+@main.group()
+def glossary() -> None:
+    """Show glossaries."""
+
+
+@glossary.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--show", required=True)
+@click.option("--source", required=True, help="Source language (a column of the file).")
+@click.option("--target", required=True, help="Target language (a column of the file).")
+def glossary_import(file: Path, show: str, source: str, target: str) -> None:
+    """Import a CSV/TSV glossary as the show's newest version for the pair."""
+    from .app import create_app
+    from .services.episodes import LOCAL_PRINCIPAL
+    from .services.glossaries import import_glossary
+
+    settings = _settings()
+    _require_schema(settings)
+    ctx = create_app().extensions["locsvc"]
+    try:
+        view = import_glossary(
+            ctx, file.read_bytes(), file.name, show, source, target, LOCAL_PRINCIPAL
+        )
+    except LocsvcError as error:
+        _fail(error, exit_code=2)
+    click.echo(
+        f"glossary {view['id']} ({show}, {source}->{target}) version {view['version']}: "
+        f"{view['entry_count']} entries"
+    )
+
+
 def _worker_alive(ctx) -> bool:
     from .services.workers import live_worker_count
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import episodes, errors, health, shows
+from . import episodes, errors, glossaries, health, shows
 
 
 def register_api(app: Flask) -> None:
@@ -12,3 +12,4 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(health.blueprint, url_prefix="/api/v1")
     app.register_blueprint(episodes.blueprint, url_prefix="/api/v1")
     app.register_blueprint(shows.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(glossaries.blueprint, url_prefix="/api/v1")

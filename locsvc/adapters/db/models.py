@@ -157,6 +157,38 @@ class TrackRevision(Base):
     track: Mapped[Track] = relationship(back_populates="revisions")
 
 
+class GlossaryRecord(Base):
+    """A show's glossary for one language pair; its entries live in immutable versions."""
+
+    __tablename__ = "glossaries"
+    __table_args__ = (UniqueConstraint("show", "source_language", "target_language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    show: Mapped[str] = mapped_column(String(200))
+    source_language: Mapped[str] = mapped_column(String(35))
+    target_language: Mapped[str] = mapped_column(String(35))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    versions: Mapped[list[GlossaryVersion]] = relationship(
+        back_populates="glossary", order_by="GlossaryVersion.number", cascade="all, delete-orphan"
+    )
+
+
+class GlossaryVersion(Base):
+    __tablename__ = "glossary_versions"
+    __table_args__ = (UniqueConstraint("glossary_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    glossary_id: Mapped[int] = mapped_column(ForeignKey("glossaries.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[list] = mapped_column(JSON)  # GlossaryEntry fields, as imported
+    source_file: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    glossary: Mapped[GlossaryRecord] = relationship(back_populates="versions")
+
+
 class ShowSettings(Base):
     """Per-show choices, such as timed-text profile overrides (a children's show)."""
 

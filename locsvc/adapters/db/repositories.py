@@ -14,6 +14,8 @@ from ...domain.errors import NotFound
 from ...domain.pipeline import Stage, StageState, StageStatus
 from .models import (
     Episode,
+    GlossaryRecord,
+    GlossaryVersion,
     ShowSettings,
     StageRun,
     Track,
@@ -260,6 +262,56 @@ class TrackRepository:
         self.session.add(revision)
         self.session.flush()
         return revision
+
+
+class GlossaryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_or_create(self, show: str, source: str, target: str) -> GlossaryRecord:
+        record = self.session.scalar(
+            select(GlossaryRecord).where(
+                GlossaryRecord.show == show,
+                GlossaryRecord.source_language == source,
+                GlossaryRecord.target_language == target,
+            )
+        )
+        if record is None:
+            record = GlossaryRecord(show=show, source_language=source, target_language=target)
+            self.session.add(record)
+            self.session.flush()
+        return record
+
+    def get(self, glossary_id: int) -> GlossaryRecord:
+        record = self.session.get(
+            GlossaryRecord, glossary_id, options=[selectinload(GlossaryRecord.versions)]
+        )
+        if record is None:
+            raise NotFound(f"There is no glossary {glossary_id}.", glossary_id=glossary_id)
+        return record
+
+    def find_many(self, show: str | None = None) -> Sequence[GlossaryRecord]:
+        query = select(GlossaryRecord).options(selectinload(GlossaryRecord.versions))
+        if show:
+            query = query.where(GlossaryRecord.show == show)
+        return self.session.scalars(query.order_by(GlossaryRecord.id)).all()
+
+    def add_version(
+        self, record: GlossaryRecord, entries: list[dict], source_file: str, by: str
+    ) -> GlossaryVersion:
+        latest = self.session.scalar(
+            select(func.max(GlossaryVersion.number)).where(GlossaryVersion.glossary_id == record.id)
+        )
+        version = GlossaryVersion(
+            glossary_id=record.id,
+            number=(latest or 0) + 1,
+            entries=entries,
+            source_file=source_file,
+            created_by=by,
+        )
+        self.session.add(version)
+        self.session.flush()
+        return version
 
 
 class ShowRepository:
