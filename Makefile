@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-quick setup system-deps lint bench clean
+.PHONY: demo test test-quick setup system-deps lint bench bench-mt clean
 
 demo: setup  ## set everything up, then localize the bundled JFK sample on the embedded default
 	$(BIN)/locsvc localize samples/jfk.mp3 --out out
@@ -39,6 +39,11 @@ lint: setup
 
 bench: setup  ## pipeline overhead against raw faster-whisper on the LibriVox clips
 	$(BIN)/python benchmarks/pipeline_overhead.py
+
+bench-mt: setup  ## term success, chrF and throughput per MT engine (Gospel of John, Debian's sword texts)
+	@dpkg -s diatheke sword-text-web sword-text-sparv >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q diatheke sword-text-web sword-text-sparv; }
+	$(BIN)/python benchmarks/mt_glossary.py
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache

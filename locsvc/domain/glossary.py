@@ -100,47 +100,61 @@ def _stems(word: str, language: str) -> set[str]:
     return forms
 
 
+@dataclass(frozen=True)
+class _Term:
+    tokens: tuple[str, ...]
+    last_forms: frozenset[str]  # the last word and its inflections
+    case_sensitive: bool
+    entry: GlossaryEntry
+
+
 class TermIndex:
-    """Finds glossary terms in text of one language."""
+    """Finds glossary terms in text of one language: leftmost, longest first, looked up
+    by the first word so the cost grows with the text, not with the glossary."""
 
     def __init__(self, terms: Iterable[tuple[str, bool, GlossaryEntry]], language: str) -> None:
-        # (token tuple, last-word forms, case sensitive, entry), longest terms first
-        self._terms = sorted(
-            (
-                (tuple(m.group() for m in _words(text)), case_sensitive, entry)
-                for text, case_sensitive, entry in terms
-                if _words(text)
-            ),
-            key=lambda item: -len(item[0]),
-        )
         self.language = language
+        self._by_first: dict[str, list[_Term]] = {}
+        for text, case_sensitive, entry in terms:
+            tokens = tuple(m.group() for m in _words(text))
+            if not tokens:
+                continue
+            forms = _stems(tokens[-1], language)
+            if not case_sensitive:
+                tokens, forms = tuple(t.lower() for t in tokens), {f.lower() for f in forms}
+            term = _Term(tokens, frozenset(forms), case_sensitive, entry)
+            keys = {f.lower() for f in forms} if len(tokens) == 1 else {tokens[0].lower()}
+            for key in keys:
+                self._by_first.setdefault(key, []).append(term)
+        for candidates in self._by_first.values():
+            candidates.sort(key=lambda term: -len(term.tokens))
 
     def find(self, text: str) -> list[TermMatch]:
         words = _words(text)
-        taken = [False] * len(words)
         matches: list[TermMatch] = []
-        for tokens, case_sensitive, entry in self._terms:
-            size = len(tokens)
-            for index in range(len(words) - size + 1):
-                if any(taken[index : index + size]):
-                    continue
+        index = 0
+        while index < len(words):
+            for term in self._by_first.get(words[index].group().lower(), ()):
+                size = len(term.tokens)
                 found = [w.group() for w in words[index : index + size]]
                 initial = _sentence_initial(text, words[index].start())
-                if self._same(tokens, found, case_sensitive, initial):
-                    taken[index : index + size] = [True] * size
+                if len(found) == size and self._same(term, found, initial):
                     matches.append(
-                        TermMatch(entry, words[index].start(), words[index + size - 1].end())
+                        TermMatch(term.entry, words[index].start(), words[index + size - 1].end())
                     )
-        return sorted(matches, key=lambda m: m.start)
+                    index += size
+                    break
+            else:
+                index += 1
+        return matches
 
-    def _same(
-        self, term: Sequence[str], found: Sequence[str], case_sensitive: bool, initial: bool
-    ) -> bool:
-        if not case_sensitive:
-            term, found = [t.lower() for t in term], [f.lower() for f in found]
-        elif initial and found[0][:1].isupper() and not term[0][:1].isupper():
+    @staticmethod
+    def _same(term: _Term, found: list[str], initial: bool) -> bool:
+        if not term.case_sensitive:
+            found = [f.lower() for f in found]
+        elif initial and found[0][:1].isupper() and not term.tokens[0][:1].isupper():
             found = [found[0][:1].lower() + found[0][1:], *found[1:]]
-        return list(term[:-1]) == list(found[:-1]) and found[-1] in _stems(term[-1], self.language)
+        return list(term.tokens[:-1]) == found[:-1] and found[-1] in term.last_forms
 
 
 def _sentence_initial(text: str, position: int) -> bool:
