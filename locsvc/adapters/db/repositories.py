@@ -25,6 +25,13 @@ from .models import (
 )
 
 
+def _next_number(session: Session, number, parent, parent_id: object) -> int:
+    """The next number in a parent's 1, 2, 3... sequence (revisions, versions); the
+    unique constraint on (parent, number) refuses a concurrent duplicate."""
+    latest = session.scalar(select(func.max(number)).where(parent == parent_id))
+    return (latest or 0) + 1
+
+
 class EpisodeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -249,12 +256,11 @@ class TrackRepository:
     def add_revision(
         self, track: Track, cues_sha256: str, cue_count: int, author: str
     ) -> TrackRevision:
-        latest = self.session.scalar(
-            select(func.max(TrackRevision.number)).where(TrackRevision.track_id == track.id)
-        )
         revision = TrackRevision(
             track_id=track.id,
-            number=(latest or 0) + 1,
+            number=_next_number(
+                self.session, TrackRevision.number, TrackRevision.track_id, track.id
+            ),
             cues_sha256=cues_sha256,
             cue_count=cue_count,
             author=author,
@@ -299,12 +305,11 @@ class GlossaryRepository:
     def add_version(
         self, record: GlossaryRecord, entries: list[dict], source_file: str, by: str
     ) -> GlossaryVersion:
-        latest = self.session.scalar(
-            select(func.max(GlossaryVersion.number)).where(GlossaryVersion.glossary_id == record.id)
-        )
         version = GlossaryVersion(
             glossary_id=record.id,
-            number=(latest or 0) + 1,
+            number=_next_number(
+                self.session, GlossaryVersion.number, GlossaryVersion.glossary_id, record.id
+            ),
             entries=entries,
             source_file=source_file,
             created_by=by,
