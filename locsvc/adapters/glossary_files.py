@@ -1,4 +1,4 @@
-"""Glossary files: CSV or TSV with a header row of language codes (API.md).
+"""Glossary files: TBX, or CSV/TSV with a header row of language codes (API.md).
 
 en,es,kind,case_sensitive,variants,note
 Dunder Mifflin,Dunder Mifflin,dnt,true,,the company
@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import csv
 import io
+import xml.etree.ElementTree as ET
 
 from ..domain.errors import InvalidRequest
 from ..domain.glossary import EntryKind, GlossaryEntry
 from .formats.text import decode
 
 TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
+
+
+def read_glossary_file(
+    data: bytes, source_language: str, target_language: str, filename: str | None = None
+) -> list[GlossaryEntry]:
+    """A glossary in any supported format: TBX by name or content, else CSV/TSV."""
+    if (filename or "").lower().endswith(".tbx") or data.lstrip()[:200].find(b"<martif") >= 0:
+        return read_glossary_tbx(data, source_language, target_language)
+    return read_glossary_table(data, source_language, target_language, filename)
 
 
 def read_glossary_table(
@@ -81,3 +91,73 @@ def _entry(row: _Row, source_column: int, target_column: int, line_number: int) 
         note=row.named("note"),
         part_of_speech=row.named("pos") or row.named("part_of_speech"),
     )
+
+
+# --- TBX (ISO 30042) -------------------------------------------------------------------
+# Read with ElementTree rather than translate-toolkit: its TBX store (3.20) reads <tig>
+# terms but returns nothing for the <ntig><termGrp> form that TBX Default files use, and
+# a glossary must not lose entries silently.
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+FORBIDDEN_STATUSES = {
+    "forbiddenterm-admn-sts",
+    "deprecatedterm-admn-sts",
+    "supersededterm-admn-sts",
+}
+
+
+def read_glossary_tbx(
+    data: bytes, source_language: str, target_language: str
+) -> list[GlossaryEntry]:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        line = error.position[0] if error.position else None
+        raise InvalidRequest(
+            f"Line {line}: the TBX is not well-formed XML ({error}).", line=line
+        ) from error
+    entries = []
+    for concept in root.iter():
+        if _local(concept.tag) not in ("termEntry", "conceptEntry"):
+            continue
+        sides = {_lang(ls): _terms(ls) for ls in concept if _local(ls.tag) == "langSet"}
+        source_terms = sides.get(source_language.lower(), [])
+        target_terms = sides.get(target_language.lower(), [])
+        note = next(
+            (d.text.strip() for d in concept.iter() if _local(d.tag) == "descrip" and d.text), ""
+        )
+        allowed = [term for term, forbidden in target_terms if not forbidden]
+        for term, forbidden in target_terms:
+            if forbidden:
+                entries.append(GlossaryEntry("", term, EntryKind.FORBIDDEN, note=note))
+        if source_terms and allowed:
+            for source, _ in source_terms:
+                entries.append(
+                    GlossaryEntry(source, allowed[0], variants=tuple(allowed[1:]), note=note)
+                )
+    return entries
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _lang(element: ET.Element) -> str:
+    return (element.get(XML_LANG) or element.get("lang") or "").lower()
+
+
+def _terms(lang_set: ET.Element) -> list[tuple[str, bool]]:
+    """(term, forbidden) for each <tig> or <ntig>/<termGrp> of a language."""
+    found = []
+    for holder in lang_set:
+        if _local(holder.tag) not in ("tig", "ntig", "termSec"):
+            continue
+        term = next((e.text or "" for e in holder.iter() if _local(e.tag) == "term"), "").strip()
+        statuses = {
+            (e.text or "").strip().lower()
+            for e in holder.iter()
+            if _local(e.tag) == "termNote" and e.get("type") == "administrativeStatus"
+        }
+        if term:
+            found.append((term, bool(statuses & FORBIDDEN_STATUSES)))
+    return found

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from ..adapters.db.models import GlossaryRecord, GlossaryVersion
 from ..adapters.db.repositories import GlossaryRepository
-from ..adapters.glossary_files import read_glossary_table
+from ..adapters.glossary_files import read_glossary_file
 from ..domain.access import Principal, Role, require_role
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.glossary import EntryKind, Glossary, GlossaryEntry
@@ -27,7 +27,7 @@ def import_glossary(
     """A new version of the show's glossary for the pair (created on first import)."""
     require_role(principal, Role.PRODUCER)
     NewEpisode("", show, filename).validated()  # the same slug rule as episodes
-    entries = read_glossary_table(data, source, target, filename)
+    entries = read_glossary_file(data, source, target, filename)
     if not entries:
         raise InvalidRequest("The glossary file has no entries.")
     with ctx.db.session() as session:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..adapters.formats import get_format, read_subtitles
-from ..adapters.glossary_files import read_glossary_table
+from ..adapters.glossary_files import read_glossary_file
 from ..adapters.mt_registry import translator_for
 from ..domain.cues import Cue
 from ..domain.glossary import Glossary, TermIssue
@@ -89,7 +89,7 @@ def translate_file(
     source_cues = read_subtitles(data, filename=filename).cues
     glossary = None
     if glossary_file is not None:
-        entries = read_glossary_table(
+        entries = read_glossary_file(
             glossary_file[0], source_language, target_language, glossary_file[1]
         )
         glossary = Glossary(entries, source_language, target_language)

@@ -42,3 +42,45 @@ def test_bad_rows_name_their_line(text, line):
     with pytest.raises(InvalidRequest) as raised:
         read_glossary_table(text.encode(), "en", "es")
     assert raised.value.details["line"] == line
+
+
+TBX = """<?xml version="1.0" encoding="UTF-8"?>
+<martif type="TBX" xml:lang="en">
+  <martifHeader><fileDesc><sourceDesc><p>test</p></sourceDesc></fileDesc></martifHeader>
+  <text><body>
+    <termEntry id="t1">
+      <descrip type="definition">the Jedi weapon</descrip>
+      <langSet xml:lang="en"><tig><term>lightsaber</term></tig></langSet>
+      <langSet xml:lang="es">
+        <tig><term>sable láser</term></tig>
+        <tig><term>sable de luz</term></tig>
+        <tig><term>espada láser</term>
+          <termNote type="administrativeStatus">forbiddenTerm-admn-sts</termNote></tig>
+      </langSet>
+    </termEntry>
+    <termEntry id="t2">
+      <langSet xml:lang="en"><ntig><termGrp><term>Obi-Wan Kenobi</term></termGrp></ntig></langSet>
+      <langSet xml:lang="es"><ntig><termGrp><term>Obi-Wan Kenobi</term></termGrp></ntig></langSet>
+    </termEntry>
+  </body></text>
+</martif>"""
+
+
+def test_tbx_tig_and_ntig_with_forbidden_status():
+    from locsvc.adapters.glossary_files import read_glossary_file
+
+    entries = read_glossary_file(TBX.encode(), "en", "es", "star-wars.tbx")
+    assert [(e.source, e.target, e.kind, e.variants) for e in entries] == [
+        ("", "espada láser", EntryKind.FORBIDDEN, ()),
+        ("lightsaber", "sable láser", EntryKind.TRANSLATE, ("sable de luz",)),
+        ("Obi-Wan Kenobi", "Obi-Wan Kenobi", EntryKind.TRANSLATE, ()),
+    ]
+    assert entries[1].note == "the Jedi weapon"
+
+
+def test_broken_tbx_names_the_line():
+    from locsvc.adapters.glossary_files import read_glossary_file
+
+    with pytest.raises(InvalidRequest) as raised:
+        read_glossary_file(b"<martif>\n<text>\n</martif>", "en", "es", "x.tbx")
+    assert raised.value.details["line"] == 3
