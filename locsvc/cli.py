@@ -281,9 +281,10 @@ def translate(file: Path, source: str, target: str, out_path: Path, glossary_pat
     out_format = {"webvtt": "vtt", "xml": "ttml"}.get(suffix, suffix)
     glossary = (glossary_path.read_bytes(), glossary_path.name) if glossary_path else None
     try:
+        settings = _settings()
         result = translate_file(
             file.read_bytes(), file.name, source, target, out_format,
-            frame_rate or _settings().default_frame_rate, glossary, engine,
+            frame_rate or settings.default_frame_rate, glossary, engine, settings.mt_engine_table,
         )  # fmt: skip
     except LocsvcError as error:
         _fail(error, exit_code=2)

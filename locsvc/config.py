@@ -27,6 +27,8 @@ class Settings:
     # A running stage whose heartbeat is older than this is re-queued by the reaper.
     stage_stale_seconds: float = 60.0
     worker_concurrency: int = 1
+    # MT engine per language pair over the default table: "en:es=apertium,en:pt-BR=bergamot".
+    mt_engines: str = ""
 
     @property
     def effective_database_url(self) -> str:
@@ -51,6 +53,19 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * MB
+
+    @property
+    def mt_engine_table(self) -> dict[tuple[str, str], str]:
+        table = {}
+        for item in filter(None, (part.strip() for part in self.mt_engines.split(","))):
+            pair, _, engine = item.partition("=")
+            source, _, target = pair.partition(":")
+            if not (source and target and engine):
+                raise InvalidRequest(
+                    f"LOCSVC_MT_ENGINES item {item!r} is not SOURCE:TARGET=ENGINE."
+                )
+            table[(source.strip(), target.strip())] = engine.strip()
+        return table
 
     @property
     def heartbeat_seconds(self) -> float:

@@ -17,8 +17,15 @@ SUPPORTED = {"bergamot": set(mt_bergamot.PAIRS), "apertium": set(mt_apertium.CHA
 PREFERENCE = ("bergamot", "apertium")
 
 
-def translator_for(source: str, target: str, engine: str | None = None) -> Translator:
-    """The configured (or preferred) engine for a pair; a clear 4xx when none has it."""
+def translator_for(
+    source: str,
+    target: str,
+    engine: str | None = None,
+    configured: dict[tuple[str, str], str] | None = None,
+) -> Translator:
+    """The engine asked for, else the one configured for the pair (LOCSVC_MT_ENGINES),
+    else the first of PREFERENCE that has the pair; a clear 4xx when none has it."""
+    engine = engine or (configured or {}).get((source, target))
     names = (engine,) if engine else PREFERENCE
     for name in names:
         if name not in ENGINES:

@@ -81,10 +81,11 @@ def translate_file(
     frame_rate: str,
     glossary_file: tuple[bytes, str] | None = None,
     engine: str | None = None,
+    configured_engines: dict[tuple[str, str], str] | None = None,
 ) -> TranslatedFile:
     """`locsvc translate`: a subtitle file in, a translated, re-fitted, checked one out."""
     subtitle_format = get_format(out_format)  # an unknown output format fails before any work
-    translator = translator_for(source_language, target_language, engine)
+    translator = translator_for(source_language, target_language, engine, configured_engines)
     rate = parse_frame_rate(frame_rate)
     source_cues = read_subtitles(data, filename=filename).cues
     glossary = None

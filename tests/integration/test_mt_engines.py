@@ -62,3 +62,14 @@ def test_unsupported_pair_and_unknown_engine_are_4xx_errors():
         translator_for("en", "es", engine="bergamot")
     with pytest.raises(InvalidRequest, match="deepl"):
         translator_for("en", "es", engine="deepl")
+
+
+def test_configured_engine_table_overrides_the_default():
+    from locsvc.config import Settings
+
+    table = Settings.from_env({"LOCSVC_MT_ENGINES": "en:pt-BR=apertium"}).mt_engine_table
+    assert translator_for("en", "pt-BR", configured=table).name == "apertium"
+    assert translator_for("en", "pt-BR").name == "bergamot"
+    assert translator_for("en", "pt-BR", engine="bergamot", configured=table).name == "bergamot"
+    with pytest.raises(InvalidRequest, match="SOURCE:TARGET=ENGINE"):
+        _ = Settings.from_env({"LOCSVC_MT_ENGINES": "en-es"}).mt_engine_table
