@@ -137,7 +137,7 @@ class TermIndex:
             for term in self._by_first.get(words[index].group().lower(), ()):
                 size = len(term.tokens)
                 found = [w.group() for w in words[index : index + size]]
-                initial = _sentence_initial(text, words[index].start())
+                initial = sentence_initial(text, words[index].start())
                 if len(found) == size and self._same(term, found, initial):
                     matches.append(
                         TermMatch(term.entry, words[index].start(), words[index + size - 1].end())
@@ -157,7 +157,8 @@ class TermIndex:
         return list(term.tokens[:-1]) == found[:-1] and found[-1] in term.last_forms
 
 
-def _sentence_initial(text: str, position: int) -> bool:
+def sentence_initial(text: str, position: int) -> bool:
+    """True when ``position`` starts a sentence (past opening quotes and marks)."""
     before = text[:position].rstrip(" \t\"'“‘«¿¡-—")
     return not before or before.endswith(SENTENCE_END) or before.endswith("\n")
 

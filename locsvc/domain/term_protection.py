@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .glossary import EntryKind, Glossary, TermMatch
+from .glossary import EntryKind, Glossary, TermMatch, sentence_initial
 
 DEFAULT_PLACEHOLDER = "XTERM{n}X"  # passed untouched by Bergamot en->pt and Apertium eng-spa
 
@@ -53,7 +53,7 @@ def restore(translated: str, protected: Protected) -> Restored:
         if found is None:
             lost.append(token)
             continue
-        at_start = _sentence_start(translated, found.start())
+        at_start = sentence_initial(translated, found.start())
         after = translated[found.end() :]
         if token in protected.lower_after:
             # Engines take a leading placeholder for a non-word and capitalise the word
@@ -75,11 +75,6 @@ def _replacement(match: TermMatch, text: str) -> str:
     if found.isupper() and len(found) > 1:
         return entry.target.upper()
     return entry.target
-
-
-def _sentence_start(text: str, position: int) -> bool:
-    before = text[:position].rstrip(" \t\"'“‘«¿¡-—")
-    return not before or before.endswith((".", "?", "!", "…", "\n"))
 
 
 def _capitalised(text: str) -> str:

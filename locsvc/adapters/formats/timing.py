@@ -23,6 +23,14 @@ def to_ms(hours: str | None, minutes: str, seconds: str, fraction: str) -> int:
     )
 
 
+def timestamp(ms: int, decimal_marker: str) -> str:
+    """``HH:MM:SS<marker>mmm``: SRT writes ',', WebVTT and TTML clock times '.'."""
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{decimal_marker}{millis:03d}"
+
+
 def unreadable(line_number: int, message: str, line: str) -> SubtitleUnreadable:
     return SubtitleUnreadable(
         f"Line {line_number}: {message} (found {line.strip()[:80]!r}).",

@@ -18,7 +18,7 @@ from ...domain.cues import Cue
 from ...domain.errors import InvalidRequest, SubtitleUnreadable
 from ...domain.text import visible
 from .text import DecodedText
-from .timing import ParsedSubtitles, require_cues
+from .timing import ParsedSubtitles, require_cues, timestamp
 
 TT = "http://www.w3.org/ns/ttml"
 TTP = "http://www.w3.org/ns/ttml#parameter"
@@ -48,13 +48,6 @@ def frame_rate_parameters(frame_rate: float) -> dict[str, str]:
     raise InvalidRequest(f"Frame rate {frame_rate} has no TTML frameRate/multiplier form.")
 
 
-def _clock(ms: int) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
 def render_ttml(cues: Sequence[Cue], language: str, frame_rate: float) -> str:
     if not LANGUAGE_TAG.match(language):
         raise InvalidRequest(f"{language!r} is not a BCP 47 language tag (pt-BR, not pt_BR).")
@@ -82,8 +75,8 @@ def render_ttml(cues: Sequence[Cue], language: str, frame_rate: float) -> str:
             f"{{{TT}}}p",
             {
                 f"{{{XML}}}id": f"c{number}",
-                "begin": _clock(cue.start_ms),
-                "end": _clock(cue.end_ms),
+                "begin": timestamp(cue.start_ms, "."),
+                "end": timestamp(cue.end_ms, "."),
             },
         )
         _fill(paragraph, cue.lines)

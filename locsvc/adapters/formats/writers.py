@@ -12,16 +12,10 @@ from functools import partial
 
 from ...domain.cues import Cue
 from ...domain.errors import UnsupportedFormat
+from .timing import timestamp
 from .ttml import render_ttml
 
 Writer = Callable[[Sequence[Cue], str, float], str]
-
-
-def timestamp(ms: int, decimal_marker: str) -> str:
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{decimal_marker}{millis:03d}"
 
 
 def render_arrow_cues(
