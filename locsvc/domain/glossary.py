@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import InvalidRequest
+from .text import SENTENCE_END
 
 WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
 
 # Endings a term's last word may take: English plurals and possessives, the Romance
 # plurals, German plural and case endings. Enough for "simple inflection"; a lemmatiser

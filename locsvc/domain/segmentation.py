@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from .cues import Cue, check_monotonic
 from .linebreak import break_lines, fits, tokens_of
 from .profiles import TimedTextProfile
+from .text import CLAUSE_END, SENTENCE_END
 from .transcript import Word
 from .wordlists import ABBREVIATIONS, break_words_for
 
-SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
-CLAUSE_END = (",", ";", ":", "、", "，")
 PAUSE_BREAK_MS = 700  # a silence this long starts a new event
 OUT_TIME_MAX_FRAMES = 12  # out-time may run this far past the end of speech
 CLOSE_GAP_FRAMES = 12  # a gap shorter than this is closed to the minimum gap

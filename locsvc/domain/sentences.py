@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from .cues import Cue
 from .linebreak import tokens_of
 from .segmentation import words_on_span
-from .text import visible
+from .text import CLAUSE_END, SENTENCE_END, visible
 from .transcript import Word
 
-SENTENCE_END = (".", "?", "!", "…", "。", "？", "！", '."', '?"', '!"', ".»", "?»", "!»")
-CLAUSE_END = (",", ";", ":", "、", "，")
+# A sentence may also end inside closing quotes.
+SENTENCE_OR_QUOTE_END = (*SENTENCE_END, '."', '?"', '!"', ".»", "?»", "!»")
 # A silence this long between cues ends a sentence even without punctuation.
 SENTENCE_GAP_MS = 2000
 
@@ -46,7 +46,7 @@ def join_sentences(cues: Sequence[Cue]) -> list[Sentence]:
             sentences.append(_sentence(current))
             current = []
         current.append(cue)
-        if _plain(cue).endswith(SENTENCE_END):
+        if _plain(cue).endswith(SENTENCE_OR_QUOTE_END):
             sentences.append(_sentence(current))
             current = []
     if current:
@@ -101,7 +101,9 @@ def _nearest_boundary(lengths: list[int], tokens: list[str], target: float, floo
 
     def distance(index: int) -> float:
         at = offsets[index] if index < len(offsets) else offset
-        bonus = 6 if index > 0 and tokens[index - 1].endswith(CLAUSE_END + SENTENCE_END) else 0
+        bonus = (
+            6 if index > 0 and tokens[index - 1].endswith(CLAUSE_END + SENTENCE_OR_QUOTE_END) else 0
+        )
         return abs(at - target) - bonus
 
     return min(candidates, key=distance)

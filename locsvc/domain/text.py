@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
+CLAUSE_END = (",", ";", ":", "、", "，")
+
 # SRT/WebVTT inline tags (<i>, </b>, <font color=...>, <c.yellow>, <v Name>, <00:01.000>)
 # and SubStation override blocks ({\an8}).
 MARKUP = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
