@@ -35,7 +35,7 @@ class StreamingUploadRequest(Request):
 
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
-    from workers.canvas import dispatch_source_pipeline  # workers import services, not us
+    from workers.canvas import dispatch_episode_stages  # workers import services, not us
 
     settings = Settings.from_env()
     if test_config:
@@ -44,7 +44,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     app = Flask(__name__)
     app.request_class = StreamingUploadRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + FORM_OVERHEAD_BYTES
-    app.extensions["locsvc"] = build_context(settings, dispatch_source_pipeline)
+    app.extensions["locsvc"] = build_context(settings, dispatch_episode_stages)
     celery_init_app(app, settings)
 
     from .api import register_api

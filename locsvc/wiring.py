@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from .adapters.asr_faster_whisper import FasterWhisperTranscriber
 from .adapters.db.engine import Database
 from .adapters.media_ffmpeg import FfmpegMediaTool
+from .adapters.mt_registry import TranslatorPool
 from .adapters.storage_fs import FsStorage
 from .config import Settings
-from .services.ports import MediaTool, PipelineDispatcher, Transcriber
+from .services.ports import MediaTool, PipelineDispatcher, Transcriber, Translators
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Context:
     storage: FsStorage
     media: MediaTool
     transcriber: Transcriber
+    translators: Translators
     dispatch: PipelineDispatcher
 
 
@@ -35,5 +37,6 @@ def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
             threads=settings.asr_threads,
             beam_size=settings.asr_beam_size,
         ),
+        translators=TranslatorPool(settings.mt_engine_table),
         dispatch=dispatch,
     )

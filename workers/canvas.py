@@ -1,19 +1,29 @@
-"""Celery canvas for the pipeline: the only place chains are built."""
+"""Celery canvas for the pipeline: the only place chains and groups are built."""
 
 from __future__ import annotations
 
-from celery import chain
+from collections.abc import Sequence
 
-from locsvc.celery_app import QUEUE_ASR
-from locsvc.domain.pipeline import Stage
-from locsvc.services.pipeline import remaining_stages
+from celery import chain, group
 
-from .tasks import run_source_stage
+from locsvc.celery_app import QUEUE_ASR, QUEUE_MT
+from locsvc.domain.pipeline import StageName, translation_language
+
+from .tasks import fan_out_translations, run_episode_stage
 
 
-def dispatch_source_pipeline(episode_id: str, first_stage: Stage) -> None:
-    """Queue the source pipeline from ``first_stage`` to the source track, as one chain."""
-    chain(
-        run_source_stage.si(episode_id, stage.value).set(queue=QUEUE_ASR)
-        for stage in remaining_stages(first_stage)
-    ).apply_async()
+def dispatch_episode_stages(episode_id: str, stages: Sequence[StageName]) -> None:
+    """Source stages as one chain on the asr queue, ending with the fan-out of the
+    episode's pending translations (on asr too: an episode without targets must not
+    wait for an mt worker); translation stages side by side on the mt queue."""
+    source = [s for s in stages if translation_language(s) is None]
+    translations = [s for s in stages if translation_language(s) is not None]
+    if source:
+        chain(
+            *(run_episode_stage.si(episode_id, stage).set(queue=QUEUE_ASR) for stage in source),
+            fan_out_translations.si(episode_id).set(queue=QUEUE_ASR),
+        ).apply_async()
+    if translations:
+        group(
+            run_episode_stage.si(episode_id, stage).set(queue=QUEUE_MT) for stage in translations
+        ).apply_async()

@@ -30,18 +30,14 @@ def create_episode():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidRequest("Send the media as a multipart form field named `file`.", field="file")
-    if request.form.get("targets"):
-        raise InvalidRequest(
-            "Translation into target languages is not available in this version; "
-            "upload without `targets` to get the source-language draft.",
-            field="targets",
-        )
     meta = service.NewEpisode(
         title=request.form.get("title", "").strip(),
         show=request.form.get("show", "").strip(),
         original_filename=upload.filename,
         source_language=request.form.get("source_language") or None,
         idempotency_key=idempotency_key,
+        targets=service.parse_targets(request.form.get("targets")),
+        glossary=request.form.get("glossary", "").strip() or None,
     )
     episode_id = service.create_episode(_ctx(), upload.stream, meta, principal())
     return _accepted(episode_id, replayed=False)

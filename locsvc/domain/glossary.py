@@ -17,6 +17,9 @@ from enum import StrEnum
 from .errors import InvalidRequest
 from .text import SENTENCE_END
 
+# The glossary scope below every show: a studio's house terms (brands, its own name).
+DEFAULT_SCOPE = "_default"
+
 WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
 
 # Endings a term's last word may take: English plurals and possessives, the Romance
@@ -188,8 +191,12 @@ class Glossary:
         return self._source.find(text)
 
     def check(self, source_text: str, target_text: str) -> list[TermIssue]:
+        """Both checks on one source text and its translation."""
+        return self.missing_terms(source_text, target_text) + self.forbidden_terms(target_text)
+
+    def missing_terms(self, source_text: str, target_text: str) -> list[TermIssue]:
         """Every source occurrence whose required form the translation lacks (counted:
-        a term said twice must be there twice), and every forbidden term in it."""
+        a term said twice must be there twice)."""
         occurrences: dict[GlossaryEntry, list[TermMatch]] = {}
         for match in self.find_in_source(source_text):
             occurrences.setdefault(match.entry, []).append(match)
@@ -203,6 +210,10 @@ class Glossary:
                     TermIssue(term, entry.required_forms, entry.kind,
                               f"{term!r}: {verb} {entry.required_forms[0]!r}")
                 )  # fmt: skip
+        return issues
+
+    def forbidden_terms(self, target_text: str) -> list[TermIssue]:
+        issues = []
         for match in self._forbidden.find(target_text):
             term, note = match.text_in(target_text), match.entry.note
             issues.append(
@@ -216,6 +227,20 @@ class Glossary:
         return TermIndex(
             ((form, entry.case_sensitive, entry) for form in entry.required_forms), language
         )
+
+
+def layered(
+    primary: Sequence[GlossaryEntry], fallback: Sequence[GlossaryEntry]
+) -> list[GlossaryEntry]:
+    """A show's entries over a wider scope's (the default glossary): an entry of the
+    fallback is dropped where the primary has one for the same term."""
+
+    def key(entry: GlossaryEntry) -> tuple[bool, str]:
+        forbidden = entry.kind is EntryKind.FORBIDDEN
+        return forbidden, (entry.target if forbidden else entry.source).casefold()
+
+    covered = {key(e) for e in primary}
+    return [*primary, *(e for e in fallback if key(e) not in covered)]
 
 
 def term_success_rate(glossary: Glossary, pairs: Iterable[tuple[str, str]]) -> float | None:

@@ -1,9 +1,13 @@
-"""The source pipeline's stages and the rules for running them.
+"""An episode's stages and the rules for running them.
 
-Each stage reads the artifact of the stage before it and stores its own, so a
-stage can be retried alone. The database, not the broker, is the source of
-truth: a stage runs only when its predecessors are done and nobody else holds a
-fresh claim on it, and a claim whose heartbeat went stale may be taken over.
+The source pipeline is a chain: each stage reads the artifact of the stage
+before it and stores its own, so a stage can be retried alone. After it, one
+translation stage per target language ("translate:es") fans out; each needs
+only the finished source track, so they run side by side.
+
+The database, not the broker, is the source of truth: a stage runs only when
+the stages it needs are done and nobody else holds a fresh claim on it, and a
+claim whose heartbeat went stale may be taken over.
 """
 
 from __future__ import annotations
@@ -25,6 +29,26 @@ class Stage(StrEnum):
 
 SOURCE_PIPELINE: tuple[Stage, ...] = tuple(Stage)
 
+# A stage's name as stored: a Stage, or "translate:<language>".
+StageName = str
+TRANSLATE_PREFIX = "translate:"
+
+
+def translation_stage(language: str) -> StageName:
+    return f"{TRANSLATE_PREFIX}{language}"
+
+
+def translation_language(name: StageName) -> str | None:
+    """The target language of a translation stage; None for a source stage."""
+    return name[len(TRANSLATE_PREFIX) :] if name.startswith(TRANSLATE_PREFIX) else None
+
+
+def prerequisites(name: StageName) -> tuple[Stage, ...]:
+    """The stages that must be done before ``name`` may start."""
+    if translation_language(name) is not None:
+        return SOURCE_PIPELINE
+    return SOURCE_PIPELINE[: SOURCE_PIPELINE.index(Stage(name))]
+
 
 class StageStatus(StrEnum):
     PENDING = "pending"
@@ -42,7 +66,7 @@ class EpisodeStatus(StrEnum):
 
 @dataclass(frozen=True)
 class StageState:
-    name: Stage
+    name: StageName
     status: StageStatus
     heartbeat_at: datetime | None = None
 
@@ -67,20 +91,28 @@ def is_stale(state: StageState, now: datetime, stale_after: timedelta) -> bool:
 
 
 def may_claim(
-    stages: Sequence[StageState], stage: Stage, now: datetime, stale_after: timedelta
+    stages: Sequence[StageState], stage: StageName, now: datetime, stale_after: timedelta
 ) -> bool:
-    """True when ``stage`` may start now: every earlier stage is done, and the
+    """True when ``stage`` may start now: every stage it needs is done, and the
     stage itself is pending or held by a claim whose heartbeat went stale."""
     by_name = {s.name: s for s in stages}
-    position = SOURCE_PIPELINE.index(stage)
-    if any(by_name[earlier].status != StageStatus.DONE for earlier in SOURCE_PIPELINE[:position]):
+    if any(by_name[needed].status != StageStatus.DONE for needed in prerequisites(stage)):
         return False
     state = by_name[stage]
     return state.status == StageStatus.PENDING or is_stale(state, now, stale_after)
 
 
-def first_unfinished(stages: Sequence[StageState]) -> Stage | None:
+def first_unfinished(stages: Sequence[StageState]) -> StageName | None:
     for state in stages:
         if state.status != StageStatus.DONE:
             return state.name
     return None
+
+
+def stages_to_dispatch(first: StageName) -> list[StageName]:
+    """What to queue to carry an episode on from ``first``: the rest of the source
+    chain when ``first`` is a source stage (its fan-out then queues the pending
+    translations), or that one translation."""
+    if translation_language(first) is not None:
+        return [first]
+    return list(SOURCE_PIPELINE[SOURCE_PIPELINE.index(Stage(first)) :])

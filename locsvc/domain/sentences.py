@@ -32,7 +32,8 @@ class Sentence:
         return self.cues[-1].end_ms
 
 
-def _plain(cue: Cue) -> str:
+def plain_text(cue: Cue) -> str:
+    """A cue's visible words on one line: tags gone, whitespace collapsed."""
     return " ".join(" ".join(visible(line).split()) for line in cue.lines if visible(line).strip())
 
 
@@ -40,13 +41,13 @@ def join_sentences(cues: Sequence[Cue]) -> list[Sentence]:
     sentences: list[Sentence] = []
     current: list[Cue] = []
     for cue in cues:
-        if not _plain(cue):
+        if not plain_text(cue):
             continue
         if current and cue.start_ms - current[-1].end_ms > SENTENCE_GAP_MS:
             sentences.append(_sentence(current))
             current = []
         current.append(cue)
-        if _plain(cue).endswith(SENTENCE_OR_QUOTE_END):
+        if plain_text(cue).endswith(SENTENCE_OR_QUOTE_END):
             sentences.append(_sentence(current))
             current = []
     if current:
@@ -55,7 +56,7 @@ def join_sentences(cues: Sequence[Cue]) -> list[Sentence]:
 
 
 def _sentence(cues: list[Cue]) -> Sentence:
-    return Sentence(" ".join(_plain(c) for c in cues), tuple(cues))
+    return Sentence(" ".join(plain_text(c) for c in cues), tuple(cues))
 
 
 def place_on_source(translation: str, sentence: Sentence, language: str) -> list[Word]:
@@ -66,7 +67,7 @@ def place_on_source(translation: str, sentence: Sentence, language: str) -> list
     tokens, glue = tokens_of(translation, language)
     if not tokens:
         return []
-    weights = [max(len(_plain(c)), 1) for c in sentence.cues]
+    weights = [max(len(plain_text(c)), 1) for c in sentence.cues]
     cuts = _cut_points(tokens, weights)
     words: list[Word] = []
     for cue, (begin, end) in zip(

@@ -11,18 +11,29 @@ from fractions import Fraction
 from sqlalchemy.exc import IntegrityError
 
 from ..adapters.db.models import Episode, StageRun, utcnow
-from ..adapters.db.repositories import EpisodeRepository, TrackRepository
+from ..adapters.db.repositories import EpisodeRepository, GlossaryRepository, TrackRepository
 from ..adapters.formats import get_format
+from ..adapters.mt_registry import engine_for, targets_reachable
 from ..adapters.storage_fs import HashingWriter
 from ..domain.access import Principal, Role, require_role
 from ..domain.cues import Cue
-from ..domain.errors import InvalidRequest, QueueUnavailable
+from ..domain.errors import InvalidRequest, NotFound, QueueUnavailable, UnsupportedLanguagePair
+from ..domain.glossary import DEFAULT_SCOPE
 from ..domain.media import MediaInfo
-from ..domain.pipeline import SOURCE_PIPELINE, EpisodeStatus, Stage, StageStatus
+from ..domain.pipeline import (
+    SOURCE_PIPELINE,
+    EpisodeStatus,
+    Stage,
+    StageStatus,
+    stages_to_dispatch,
+    translation_stage,
+)
 from ..wiring import Context
 
 SHOW_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 MAX_IDEMPOTENCY_KEY = 200
+# Stage names are "translate:<tag>" in a 40-character column.
+MAX_LANGUAGE_TAG = 30
 
 
 @dataclass(frozen=True)
@@ -32,11 +43,14 @@ class NewEpisode:
     original_filename: str
     source_language: str | None = None
     idempotency_key: str | None = None  # a repeat with the same key answers the first episode
+    targets: tuple[str, ...] = ()  # languages to translate the source track into
+    glossary: str | None = None  # a glossary id or a show slug; None: the episode's show
 
-    def validated(self) -> NewEpisode:
-        if not self.show or not set(self.show) <= SHOW_SLUG_CHARS:
+    def validated(self, configured_engines: dict[tuple[str, str], str] | None = None) -> NewEpisode:
+        if not is_show_slug(self.show) or self.show == DEFAULT_SCOPE:
             raise InvalidRequest(
-                "`show` must be a slug: lower-case letters, digits, '-' and '_'.",
+                "`show` must be a slug: lower-case letters, digits, '-' and '_'"
+                f" ({DEFAULT_SCOPE!r} is reserved for the default glossary scope).",
                 field="show",
             )
         if self.source_language and not _looks_like_language_tag(self.source_language):
@@ -46,7 +60,45 @@ class NewEpisode:
             )
         if self.idempotency_key is not None:
             check_idempotency_key(self.idempotency_key)
+        for target in self.targets:
+            check_target(target, self.source_language, configured_engines)
+        if self.glossary is not None and not (
+            self.glossary.isdigit() or is_show_slug(self.glossary)
+        ):
+            raise InvalidRequest(
+                "`glossary` must be a glossary id or a show slug.", field="glossary"
+            )
         return self
+
+
+def is_show_slug(text: str) -> bool:
+    return bool(text) and set(text) <= SHOW_SLUG_CHARS
+
+
+def parse_targets(raw: str | None) -> tuple[str, ...]:
+    """A comma list of language tags, in order, without repeats."""
+    return tuple(dict.fromkeys(t.strip() for t in (raw or "").split(",") if t.strip()))
+
+
+def check_target(
+    target: str, source: str | None, configured_engines: dict[tuple[str, str], str] | None
+) -> None:
+    """A target language is refused on the request, not in a failed job later: with a
+    known source language the pair must have an engine; with the language still to be
+    detected, some engine must translate into the target."""
+    if not _looks_like_language_tag(target) or len(target) > MAX_LANGUAGE_TAG:
+        raise InvalidRequest(f"Target {target!r} is not a BCP 47 language tag.", field="targets")
+    if source is not None:
+        if target == source:
+            raise InvalidRequest(
+                f"Target {target!r} is the source language; its track is the source track.",
+                field="targets",
+            )
+        engine_for(source, target, configured=configured_engines)
+    elif not targets_reachable(target):
+        raise UnsupportedLanguagePair(
+            f"No MT engine translates into {target!r}.", source=None, target=target
+        )
 
 
 def check_idempotency_key(key: str) -> None:
@@ -71,6 +123,16 @@ def _looks_like_language_tag(tag: str) -> bool:
     return 2 <= len(parts[0]) <= 3 and parts[0].isalpha() and all(p.isalnum() for p in parts)
 
 
+def _check_glossary_exists(ctx: Context, glossary: str | None) -> None:
+    if glossary is None or not glossary.isdigit():
+        return  # a show slug: its glossaries are looked up per language when translating
+    with ctx.db.session() as session:
+        try:
+            GlossaryRepository(session).get(int(glossary))
+        except NotFound as error:
+            raise InvalidRequest(error.message, field="glossary") from error
+
+
 def create_episode(
     ctx: Context, upload: HashingWriter, meta: NewEpisode, principal: Principal
 ) -> str:
@@ -80,7 +142,8 @@ def create_episode(
     any blob or row exists."""
     try:
         require_role(principal, Role.PRODUCER)
-        meta = meta.validated()
+        meta = meta.validated(ctx.settings.mt_engine_table)
+        _check_glossary_exists(ctx, meta.glossary)
         upload.close()
         probe_started = utcnow()
         info = ctx.media.probe(upload.path)
@@ -94,7 +157,9 @@ def create_episode(
         StageRun(
             name=stage, position=position, status=StageStatus.PENDING, progress=0.0, attempts=0
         )
-        for position, stage in enumerate(SOURCE_PIPELINE)
+        for position, stage in enumerate(
+            [*SOURCE_PIPELINE, *(translation_stage(t) for t in meta.targets)]
+        )
     ]
     # The probe ran above, on the request: record it as the pipeline's first stage.
     # Its artifact, the MediaInfo, is kept on the episode (media_info).
@@ -116,6 +181,7 @@ def create_episode(
                     original_filename=meta.original_filename,
                     media_info=info.to_dict(),
                     asr_model=ctx.settings.asr_model,
+                    glossary=meta.glossary,
                     created_by=principal.name,
                     idempotency_key=meta.idempotency_key,
                     stages=stages,
@@ -128,7 +194,7 @@ def create_episode(
             raise
         return existing
     try:
-        ctx.dispatch(episode_id, Stage.EXTRACT_AUDIO)
+        ctx.dispatch(episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO))
     except Exception as error:
         # No job, no episode: the caller retries the same upload (its media blob is reused).
         with ctx.db.session() as session:

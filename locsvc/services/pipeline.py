@@ -1,4 +1,5 @@
-"""Running one stage under a database claim, and re-queuing stages whose worker died."""
+"""Running one stage under a database claim, fanning out translations, and re-queuing
+stages whose worker died."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from ..adapters.db.models import utcnow
 from ..adapters.db.repositories import EpisodeRepository
 from ..domain.errors import LocsvcError
 from ..domain.pipeline import (
-    SOURCE_PIPELINE,
     EpisodeStatus,
-    Stage,
+    StageName,
     StageStatus,
     episode_status,
     may_claim,
+    stages_to_dispatch,
+    translation_language,
 )
 from ..wiring import Context
-from .stages import STAGE_FUNCTIONS
+from .stages import stage_function
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ class _ClaimLost(Exception):
 class _Heartbeat:
     """Refreshes a stage claim from a side thread while the stage works."""
 
-    def __init__(self, ctx: Context, episode_id: str, stage: Stage, claim_token: str) -> None:
+    def __init__(self, ctx: Context, episode_id: str, stage: StageName, claim_token: str) -> None:
         self._ctx, self._episode_id, self._stage, self._token = ctx, episode_id, stage, claim_token
         self._progress = 0.0
         self._stop = threading.Event()
@@ -82,7 +84,7 @@ def _refresh_episode_status(repo: EpisodeRepository, episode_id: str, error=None
     return status
 
 
-def _claim(ctx: Context, episode_id: str, stage: Stage, worker: str):
+def _claim(ctx: Context, episode_id: str, stage: StageName, worker: str):
     """Return (outcome, claim token): a token only when this call may run the stage."""
     now = utcnow()
     stale_after = timedelta(seconds=ctx.settings.stage_stale_seconds)
@@ -102,7 +104,7 @@ def _claim(ctx: Context, episode_id: str, stage: Stage, worker: str):
         return None, claim_token
 
 
-def run_stage(ctx: Context, episode_id: str, stage: Stage, worker: str) -> Outcome:
+def run_stage(ctx: Context, episode_id: str, stage: StageName, worker: str) -> Outcome:
     """Run one stage if it is this call's to run.
 
     Duplicate or overlapping chains are harmless: a stage already done is passed
@@ -113,7 +115,7 @@ def run_stage(ctx: Context, episode_id: str, stage: Stage, worker: str) -> Outco
         return outcome
     try:
         with _Heartbeat(ctx, episode_id, stage, claim_token) as heartbeat:
-            result = STAGE_FUNCTIONS[stage](ctx, episode_id, heartbeat.report)
+            result = stage_function(stage)(ctx, episode_id, heartbeat.report)
     except LocsvcError as error:
         _fail(ctx, episode_id, stage, claim_token, error.code, error.message)
         return Outcome.FAILED
@@ -138,7 +140,7 @@ def run_stage(ctx: Context, episode_id: str, stage: Stage, worker: str) -> Outco
 
 
 def _fail(
-    ctx: Context, episode_id: str, stage: Stage, claim_token: str, code: str, message: str
+    ctx: Context, episode_id: str, stage: StageName, claim_token: str, code: str, message: str
 ) -> None:
     with ctx.db.session() as session:
         repo = EpisodeRepository(session)
@@ -146,7 +148,7 @@ def _fail(
             _refresh_episode_status(repo, episode_id, (code, message))
 
 
-def requeue_stale_stages(ctx: Context) -> list[tuple[str, Stage]]:
+def requeue_stale_stages(ctx: Context) -> list[tuple[str, StageName]]:
     """Re-dispatch the pipeline from every stage whose worker stopped beating.
 
     The stale claim is first released (back to pending) by a conditional UPDATE,
@@ -160,10 +162,20 @@ def requeue_stale_stages(ctx: Context) -> list[tuple[str, Stage]]:
             released = EpisodeRepository(session).release_stale(episode_id, stage, stale_before)
         if released:
             log.warning("re-queuing stage %s of episode %s: its worker stopped", stage, episode_id)
-            ctx.dispatch(episode_id, stage)
+            ctx.dispatch(episode_id, stages_to_dispatch(stage))
             requeued.append((episode_id, stage))
     return requeued
 
 
-def remaining_stages(first: Stage) -> tuple[Stage, ...]:
-    return SOURCE_PIPELINE[SOURCE_PIPELINE.index(first) :]
+def dispatch_pending_translations(ctx: Context, episode_id: str) -> list[StageName]:
+    """Queue every translation of the episode still pending: the last step of the
+    source chain, run once the source track exists."""
+    with ctx.db.session() as session:
+        pending = [
+            s.name
+            for s in EpisodeRepository(session).stage_states(episode_id)
+            if translation_language(s.name) is not None and s.status == StageStatus.PENDING
+        ]
+    if pending:
+        ctx.dispatch(episode_id, pending)
+    return pending

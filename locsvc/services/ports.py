@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..domain.media import MediaInfo
-from ..domain.pipeline import Stage
+from ..domain.pipeline import StageName
 from ..domain.transcript import Transcript
 
 
@@ -35,9 +35,10 @@ class MediaTool(Protocol):
 
 
 class PipelineDispatcher(Protocol):
-    """Puts the source pipeline on the queue from ``first_stage`` onwards."""
+    """Puts an episode's stages on the queue: source stages as one chain, in order
+    (ending with the fan-out of its pending translations), translations side by side."""
 
-    def __call__(self, episode_id: str, first_stage: Stage) -> None: ...
+    def __call__(self, episode_id: str, stages: Sequence[StageName]) -> None: ...
 
 
 class Translator(Protocol):
@@ -48,3 +49,9 @@ class Translator(Protocol):
     def translate_batch(self, sentences: Sequence[str]) -> list[str]: ...
 
     def describe(self) -> dict: ...
+
+
+class Translators(Protocol):
+    """Engines by language pair, each loaded once per process."""
+
+    def get(self, source: str, target: str, engine: str | None = None) -> Translator: ...

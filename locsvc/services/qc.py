@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..adapters.db.models import TrackRevision
 from ..adapters.db.repositories import TrackRepository
 from ..adapters.formats import ParsedSubtitles, read_subtitles
 from ..domain.errors import InvalidRequest
 from ..domain.profiles import profile_for
 from ..domain.qc import QcReport, check
+from ..domain.term_qc import track_term_issues
 from ..wiring import Context
 from .episodes import find_revision, load_cues
+from .glossaries import load_recorded_glossary
 from .shows import show_profile
 
 
@@ -54,19 +58,40 @@ def qc_file(
 
 
 def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None = None) -> dict:
+    """QC of a track revision; for a translation, with the glossary it was made with
+    checked against the source track (so a linguist's revision is held to it too)."""
     found = find_revision(ctx, episode_id, language, revision)
     with ctx.db.session() as session:
         profile = show_profile(session, found.show, language)
-        source = TrackRepository(session).source_of(episode_id)
+        tracks = TrackRepository(session)
+        source = tracks.source_of(episode_id)
         source_sha256 = (
             source.revisions[-1].cues_sha256
             if source is not None and source.language != language and source.revisions
             else None
         )
+        made_with = _machine_info(tracks.find(episode_id, language).revisions, found.number)
+        glossary = load_recorded_glossary(session, made_with.get("glossaries", []))
     source_cues = load_cues(ctx, source_sha256) if source_sha256 else None
+    target_cues = load_cues(ctx, found.cues_sha256)
+    term_issues = (
+        track_term_issues(source_cues, target_cues, glossary) if glossary and source_cues else []
+    )
     report = check(
-        load_cues(ctx, found.cues_sha256), profile, parse_frame_rate(found.frame_rate), source_cues
+        target_cues, profile, parse_frame_rate(found.frame_rate), source_cues, term_issues
     )
     body = report.to_dict()
-    body["summary"]["revision"] = found.number
+    body["summary"].update(
+        revision=found.number,
+        engine=made_with.get("engine"),
+        glossaries=made_with.get("glossaries", []),
+    )
     return body
+
+
+def _machine_info(revisions: Sequence[TrackRevision], up_to: int) -> dict:
+    """What the newest machine-made revision up to ``up_to`` records (engine, glossaries)."""
+    for revision in sorted(revisions, key=lambda r: r.number, reverse=True):
+        if revision.number <= up_to and revision.info:
+            return revision.info
+    return {}

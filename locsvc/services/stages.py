@@ -1,4 +1,4 @@
-"""What each source-pipeline stage does: read the previous artifact, store its own.
+"""What each stage does: read the previous artifact (or track), store its own.
 
 A stage function returns a StageResult; its ``commit`` hook, if any, runs in the
 same transaction that marks the stage done, so database writes of a stage
@@ -17,11 +17,14 @@ from ..adapters.db.models import Episode
 from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..domain.errors import StageFailed
 from ..domain.media import MediaInfo
-from ..domain.pipeline import Stage
+from ..domain.pipeline import Stage, StageName, translation_language
 from ..domain.segmentation import segment_words
 from ..domain.transcript import Transcript
 from ..wiring import Context
+from .episodes import load_cues
+from .glossaries import resolve_glossary
 from .shows import show_profile
+from .translate import translate_cues
 
 Progress = Callable[[float], None]
 PIPELINE_AUTHOR = "pipeline"
@@ -34,14 +37,14 @@ class StageResult:
     commit: Callable[[Session], None] | None = None
 
 
-def _load_episode(ctx: Context, episode_id: str) -> tuple[Episode, dict[Stage, str | None]]:
+def _load_episode(ctx: Context, episode_id: str) -> tuple[Episode, dict[StageName, str | None]]:
     with ctx.db.session() as session:
         episode = EpisodeRepository(session).get(episode_id)
-        artifacts = {Stage(s.name): s.artifact_sha256 for s in episode.stages}
+        artifacts = {s.name: s.artifact_sha256 for s in episode.stages}
         return episode, artifacts
 
 
-def _artifact(artifacts: dict[Stage, str | None], stage: Stage) -> str:
+def _artifact(artifacts: dict[StageName, str | None], stage: Stage) -> str:
     sha256 = artifacts.get(stage)
     if not sha256:
         raise StageFailed(f"The {stage} artifact is missing; run that stage first.")
@@ -132,10 +135,65 @@ def write_track(ctx: Context, episode_id: str, progress: Progress) -> StageResul
     return result
 
 
-STAGE_FUNCTIONS: dict[Stage, Callable[[Context, str, Progress], StageResult]] = {
+def translate(ctx: Context, episode_id: str, language: str, progress: Progress) -> StageResult:
+    """The source track's latest revision into ``language``: a draft translation track
+    that records its engine, glossary versions and source revision."""
+    with ctx.db.session() as session:
+        episode = EpisodeRepository(session).get(episode_id)
+        source = TrackRepository(session).source_of(episode_id)
+        if source is None or not source.revisions:
+            raise StageFailed("The source track is missing; run the source pipeline first.")
+        source_revision = source.revisions[-1]
+        profile = show_profile(session, episode.show, language)
+        glossary, glossaries_used = resolve_glossary(
+            session, episode.glossary, episode.show, source.language, language
+        )
+        rate = MediaInfo.from_dict(episode.media_info).frame_rate
+    translator = ctx.translators.get(source.language, language)
+    translation = translate_cues(
+        load_cues(ctx, source_revision.cues_sha256),
+        translator,
+        profile,
+        float(Fraction(rate or ctx.settings.default_frame_rate)),
+        glossary,
+        progress,
+    )
+    blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in translation.cues]).encode())
+    info = {
+        "language": language,
+        "source_language": source.language,
+        "source_revision": source_revision.number,
+        "engine": translation.engine,
+        "glossaries": glossaries_used,
+        "sentences": translation.sentences,
+        "cues": len(translation.cues),
+        "glossary_issues": len(translation.glossary_issues),
+    }
+    result = StageResult(blob.sha256, info)
+
+    def add_revision(session: Session) -> None:
+        tracks = TrackRepository(session)
+        track = tracks.get_or_create(episode_id, language, kind="translation")
+        revision = tracks.add_revision(
+            track, blob.sha256, len(translation.cues), PIPELINE_AUTHOR, dict(info)
+        )
+        result.info["revision"] = revision.number
+
+    result.commit = add_revision
+    return result
+
+
+SOURCE_STAGE_FUNCTIONS: dict[Stage, Callable[[Context, str, Progress], StageResult]] = {
     Stage.EXTRACT_AUDIO: extract_audio,
     Stage.DETECT_SHOTS: detect_shots,
     Stage.TRANSCRIBE: transcribe,
     Stage.SEGMENT: segment,
     Stage.WRITE_TRACK: write_track,
 }
+
+
+def stage_function(name: StageName) -> Callable[[Context, str, Progress], StageResult]:
+    language = translation_language(name)
+    if language is not None:
+        return lambda ctx, episode_id, progress: translate(ctx, episode_id, language, progress)
+    return SOURCE_STAGE_FUNCTIONS[Stage(name)]

@@ -3,7 +3,7 @@ source timing and re-segmented for the target language's profile."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..adapters.formats import get_format, read_subtitles
@@ -14,11 +14,16 @@ from ..domain.glossary import Glossary, TermIssue
 from ..domain.profiles import TimedTextProfile, profile_for
 from ..domain.qc import QcReport, check
 from ..domain.segmentation import segment_words
-from ..domain.sentences import Sentence, join_sentences, place_on_source
+from ..domain.sentences import join_sentences, place_on_source
 from ..domain.term_protection import Protected, protect, restore
+from ..domain.term_qc import track_term_issues
 from ..domain.transcript import Word
 from .ports import Translator
 from .qc import parse_frame_rate
+
+# Sentences per engine call: large enough for the engines' own batching, small enough
+# that progress moves on an hour-long episode.
+BATCH_SENTENCES = 64
 
 
 @dataclass(frozen=True)
@@ -35,34 +40,24 @@ def translate_cues(
     profile: TimedTextProfile,
     frame_rate: float,
     glossary: Glossary | None = None,
+    on_progress: Callable[[float], None] | None = None,
 ) -> Translation:
     sentences = join_sentences(cues)
     protected = [
         protect(s.text, glossary) if glossary else Protected(s.text, {}) for s in sentences
     ]
-    outputs = translator.translate_batch([p.text for p in protected])
+    outputs: list[str] = []
+    for start in range(0, len(protected), BATCH_SENTENCES):
+        batch = protected[start : start + BATCH_SENTENCES]
+        outputs += translator.translate_batch([p.text for p in batch])
+        if on_progress:
+            on_progress(len(outputs) / len(protected))
     words: list[Word] = []
-    checked: list[tuple[Sentence, list[TermIssue]]] = []
     for sentence, shielded, output in zip(sentences, protected, outputs, strict=True):
-        restored = restore(output, shielded)
-        words += place_on_source(restored.text, sentence, profile.language)
-        if glossary is not None:
-            checked.append((sentence, glossary.check(sentence.text, restored.text)))
+        words += place_on_source(restore(output, shielded).text, sentence, profile.language)
     target = segment_words(words, profile, frame_rate)
-    issues = [
-        (_cue_at(target, sentence.start_ms), issue)
-        for sentence, sentence_issues in checked
-        for issue in sentence_issues
-    ]
+    issues = track_term_issues(cues, target, glossary) if glossary else []
     return Translation(target, translator.describe(), len(sentences), issues)
-
-
-def _cue_at(cues: Sequence[Cue], time_ms: int) -> int:
-    """The number of the first target cue that ends after ``time_ms``."""
-    for number, cue in enumerate(cues, start=1):
-        if cue.end_ms > time_ms:
-            return number
-    return len(cues)
 
 
 @dataclass(frozen=True)

@@ -8,31 +8,12 @@ import pytest
 from locsvc.adapters.db.migrate import upgrade
 from locsvc.app import create_app
 
-from ..conftest import ADMIN_TOKEN
 from ..helpers import srt_text, upload_episode, wait_for_episode, wer
+from .conftest import AUTH
 
 pytestmark = pytest.mark.slow
-AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 MAX_WER = 0.10
 TRANSCRIBING_BEFORE_KILL_S = 2  # transcribing the 24.7 s recording takes about 9 s here
-
-
-@pytest.fixture(params=["redis+postgres", "embedded"])
-def deployment(request, settings_overrides):
-    """Settings for a real deployment (Redis + PostgreSQL) and for the embedded default."""
-    overrides = dict(settings_overrides, asr_model="base")
-    if request.param == "redis+postgres":
-        overrides["broker_url"] = request.getfixturevalue("redis_url")
-        overrides["database_url"] = request.getfixturevalue("postgres_url")
-    return overrides
-
-
-@pytest.fixture
-def api(deployment):
-    app = create_app(deployment)
-    upgrade(app.extensions["locsvc"].settings.effective_database_url)
-    yield app.test_client()
-    app.extensions["locsvc"].db.dispose()
 
 
 def post(client, path, **form):

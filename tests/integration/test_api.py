@@ -142,13 +142,36 @@ def test_oversized_upload_is_413_and_nothing_is_kept(small_limit, app, client, a
     [
         ({"show": "Not A Slug!"}, "show"),
         ({"source_language": "english!"}, "source_language"),
-        ({"targets": "es,fr"}, "targets"),
+        ({"targets": "es,not a tag"}, "targets"),
+        ({"targets": "en", "source_language": "en"}, "targets"),
+        ({"glossary": "Not A Slug!"}, "glossary"),
+        ({"glossary": "999"}, "glossary"),
     ],
 )
 def test_invalid_fields_are_400(client, auth, data_dir, form, field):
     response = upload(client, auth, data_dir / "jfk" / "jfk.mp3", **form)
     assert response.status_code == 400
     assert response.json["error"]["details"]["field"] == field
+
+
+@pytest.mark.parametrize("form", [{"targets": "es,xx"}, {"targets": "ja", "source_language": "en"}])
+def test_untranslatable_targets_are_refused_before_anything_is_kept(
+    app, client, auth, data_dir, form
+):
+    response = upload(client, auth, data_dir / "jfk" / "jfk.mp3", **form)
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "unsupported_language_pair"
+    assert nothing_stored(app)
+
+
+def test_targets_become_translation_stages(client, auth, data_dir):
+    response = upload(
+        client, auth, data_dir / "jfk" / "jfk.mp3", source_language="en", targets="es, pt-BR,es"
+    )
+    assert response.status_code == 202
+    episode = client.get(response.json["status_url"], headers=auth).json
+    stages = [s["name"] for s in episode["stages"]]
+    assert stages[-3:] == ["write_track", "translate:es", "translate:pt-BR"]
 
 
 def test_missing_file_is_400(client, auth):

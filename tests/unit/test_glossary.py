@@ -1,4 +1,10 @@
-from locsvc.domain.glossary import EntryKind, Glossary, GlossaryEntry, term_success_rate
+from locsvc.domain.glossary import (
+    EntryKind,
+    Glossary,
+    GlossaryEntry,
+    layered,
+    term_success_rate,
+)
 
 ENTRIES = [
     GlossaryEntry("Dunder Mifflin", "Dunder Mifflin", EntryKind.DNT, case_sensitive=True),
@@ -70,3 +76,14 @@ def test_term_success_rate():
     pairs = [("paper", "papel"), ("paper and paper", "papel y nada"), ("no terms", "sin términos")]
     assert term_success_rate(GLOSSARY, pairs) == 2 / 3
     assert term_success_rate(GLOSSARY, [("nothing", "nada")]) is None
+
+
+def test_show_entries_win_over_the_default_scope():
+    show = [GlossaryEntry("Night Watch", "Guardia Nocturna")]
+    default = [
+        GlossaryEntry("night watch", "Vigilancia Nocturna"),
+        GlossaryEntry("Acme", "Acme", EntryKind.DNT),
+        GlossaryEntry("", "vale", EntryKind.FORBIDDEN),
+    ]
+    merged = layered(show, default)
+    assert [e.target for e in merged] == ["Guardia Nocturna", "Acme", "vale"]

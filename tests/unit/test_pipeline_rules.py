@@ -9,6 +9,9 @@ from locsvc.domain.pipeline import (
     episode_status,
     first_unfinished,
     may_claim,
+    stages_to_dispatch,
+    translation_language,
+    translation_stage,
 )
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -54,3 +57,40 @@ def test_done_and_failed_stages_are_not_claimed_again():
 def test_first_unfinished():
     assert first_unfinished(states(D, D, D, R, P, P)) == Stage.TRANSCRIBE
     assert first_unfinished(states(D, D, D, D, D, D)) is None
+
+
+def with_translations(source: list[StageState], *statuses: StageStatus) -> list[StageState]:
+    languages = ("es", "pt-BR", "fr")
+    return source + [
+        StageState(translation_stage(lang), status, NOW)
+        for lang, status in zip(languages, statuses, strict=False)
+    ]
+
+
+def test_translation_stage_names_round_trip():
+    assert translation_stage("pt-BR") == "translate:pt-BR"
+    assert translation_language("translate:pt-BR") == "pt-BR"
+    assert translation_language(Stage.TRANSCRIBE) is None
+
+
+def test_translation_waits_for_the_whole_source_track():
+    waiting = with_translations(states(D, D, D, D, D, R), P)
+    assert not may_claim(waiting, "translate:es", NOW, STALE)
+    assert may_claim(with_translations(states(D, D, D, D, D, D), P), "translate:es", NOW, STALE)
+
+
+def test_translations_do_not_wait_for_each_other():
+    running = with_translations(states(D, D, D, D, D, D), R, P)
+    assert may_claim(running, "translate:pt-BR", NOW, STALE)
+    assert not may_claim(running, "translate:es", NOW, STALE)  # held, fresh
+
+
+def test_episode_is_ready_only_when_its_translations_are():
+    assert episode_status(with_translations(states(*[D] * 6), D, R)) == EpisodeStatus.PROCESSING
+    assert episode_status(with_translations(states(*[D] * 6), D, D)) == EpisodeStatus.READY
+    assert episode_status(with_translations(states(*[D] * 6), D, F)) == EpisodeStatus.FAILED
+
+
+def test_dispatch_from_a_source_stage_carries_on_the_chain():
+    assert stages_to_dispatch(Stage.SEGMENT) == [Stage.SEGMENT, Stage.WRITE_TRACK]
+    assert stages_to_dispatch("translate:es") == ["translate:es"]

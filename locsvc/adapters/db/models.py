@@ -82,6 +82,9 @@ class Episode(Base):
     original_filename: Mapped[str] = mapped_column(String(500))
     media_info: Mapped[dict] = mapped_column(JSON)
     asr_model: Mapped[str] = mapped_column(String(500))
+    # The glossary the upload asked for (a glossary id, or a show slug whose glossaries
+    # to use); None: the episode's own show, then the default scope.
+    glossary: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_by: Mapped[str] = mapped_column(String(200))
     # The client's Idempotency-Key: a repeated upload with it answers the first episode.
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -153,6 +156,8 @@ class TrackRevision(Base):
     cue_count: Mapped[int] = mapped_column(Integer)
     author: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How a machine revision was made: engine, glossary versions, source revision.
+    info: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     track: Mapped[Track] = relationship(back_populates="revisions")
 

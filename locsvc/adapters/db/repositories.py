@@ -11,7 +11,7 @@ from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ...domain.errors import NotFound
-from ...domain.pipeline import Stage, StageState, StageStatus
+from ...domain.pipeline import StageName, StageState, StageStatus
 from .models import (
     Episode,
     GlossaryRecord,
@@ -73,9 +73,9 @@ class EpisodeRepository:
         rows = self.session.scalars(
             select(StageRun).where(StageRun.episode_id == episode_id).order_by(StageRun.position)
         ).all()
-        return [StageState(Stage(r.name), StageStatus(r.status), r.heartbeat_at) for r in rows]
+        return [StageState(r.name, StageStatus(r.status), r.heartbeat_at) for r in rows]
 
-    def stage(self, episode_id: str, stage: Stage) -> StageRun:
+    def stage(self, episode_id: str, stage: StageName) -> StageRun:
         row = self.session.scalar(
             select(StageRun).where(StageRun.episode_id == episode_id, StageRun.name == stage)
         )
@@ -96,7 +96,7 @@ class EpisodeRepository:
     def claim_stage(
         self,
         episode_id: str,
-        stage: Stage,
+        stage: StageName,
         claim_token: str,
         worker: str,
         now: datetime,
@@ -131,7 +131,7 @@ class EpisodeRepository:
         )
         return result.rowcount == 1
 
-    def _update_held(self, episode_id: str, stage: Stage, claim_token: str, **values) -> bool:
+    def _update_held(self, episode_id: str, stage: StageName, claim_token: str, **values) -> bool:
         """Update a stage only while ``claim_token`` still holds it."""
         result = self._execute(
             update(StageRun)
@@ -146,7 +146,7 @@ class EpisodeRepository:
         return result.rowcount == 1
 
     def beat(
-        self, episode_id: str, stage: Stage, claim_token: str, now: datetime, progress: float
+        self, episode_id: str, stage: StageName, claim_token: str, now: datetime, progress: float
     ) -> bool:
         """Refresh a held claim; False when someone else took the stage over."""
         return self._update_held(
@@ -156,7 +156,7 @@ class EpisodeRepository:
     def finish_stage(
         self,
         episode_id: str,
-        stage: Stage,
+        stage: StageName,
         claim_token: str,
         now: datetime,
         artifact_sha256: str | None,
@@ -177,7 +177,7 @@ class EpisodeRepository:
     def fail_stage(
         self,
         episode_id: str,
-        stage: Stage,
+        stage: StageName,
         claim_token: str,
         now: datetime,
         code: str,
@@ -193,7 +193,7 @@ class EpisodeRepository:
             error_message=message,
         )
 
-    def release_stale(self, episode_id: str, stage: Stage, stale_before: datetime) -> bool:
+    def release_stale(self, episode_id: str, stage: StageName, stale_before: datetime) -> bool:
         """Put a stage whose holder stopped beating back to pending; False when it is
         no longer stale (its holder beat, or another reaper released it first)."""
         result = self._execute(
@@ -208,13 +208,13 @@ class EpisodeRepository:
         )
         return result.rowcount == 1
 
-    def stale_running(self, stale_before: datetime) -> list[tuple[str, Stage]]:
+    def stale_running(self, stale_before: datetime) -> list[tuple[str, StageName]]:
         rows = self.session.execute(
             select(StageRun.episode_id, StageRun.name).where(
                 StageRun.status == StageStatus.RUNNING, StageRun.heartbeat_at < stale_before
             )
         ).all()
-        return [(episode_id, Stage(name)) for episode_id, name in rows]
+        return [(episode_id, name) for episode_id, name in rows]
 
 
 class TrackRepository:
@@ -254,7 +254,7 @@ class TrackRepository:
         )
 
     def add_revision(
-        self, track: Track, cues_sha256: str, cue_count: int, author: str
+        self, track: Track, cues_sha256: str, cue_count: int, author: str, info: dict | None = None
     ) -> TrackRevision:
         revision = TrackRevision(
             track_id=track.id,
@@ -264,6 +264,7 @@ class TrackRepository:
             cues_sha256=cues_sha256,
             cue_count=cue_count,
             author=author,
+            info=info,
         )
         self.session.add(revision)
         self.session.flush()
@@ -274,14 +275,19 @@ class GlossaryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get_or_create(self, show: str, source: str, target: str) -> GlossaryRecord:
-        record = self.session.scalar(
-            select(GlossaryRecord).where(
+    def find(self, show: str, source: str, target: str) -> GlossaryRecord | None:
+        return self.session.scalar(
+            select(GlossaryRecord)
+            .where(
                 GlossaryRecord.show == show,
                 GlossaryRecord.source_language == source,
                 GlossaryRecord.target_language == target,
             )
+            .options(selectinload(GlossaryRecord.versions))
         )
+
+    def get_or_create(self, show: str, source: str, target: str) -> GlossaryRecord:
+        record = self.find(show, source, target)
         if record is None:
             record = GlossaryRecord(show=show, source_language=source, target_language=target)
             self.session.add(record)
