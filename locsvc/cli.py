@@ -13,7 +13,7 @@ from rich.console import Console
 
 from .config import Settings
 from .domain.access import Role
-from .domain.errors import LocsvcError
+from .domain.errors import InvalidRequest, LocsvcError
 
 console = Console(stderr=True)
 
@@ -155,8 +155,14 @@ def _serve(host: str, port: int, processes: int) -> None:
 @click.option("--port", default=8000, show_default=True)
 def up(host: str, port: int) -> None:
     """API and a worker together on the embedded default: no other service needed."""
+    from .app import create_app
+
     settings = _settings()
     _require_schema(settings)
+    try:
+        _sync_glossaries(create_app().extensions["locsvc"])
+    except LocsvcError as error:  # a broken glossary file must not keep the service down
+        console.print(f"[yellow]glossaries not synced:[/] {error.message}")
     worker_process = _spawn_worker()
     console.print(
         f"locsvc: API on http://{host}:{port}/api/v1, data in {settings.data_dir.resolve()}"
@@ -208,19 +214,41 @@ def _stop(process: subprocess.Popen, grace_s: float = 30) -> None:
     default=None,
     help="Source language (BCP 47); detected if not given.",
 )
-def localize(
-    file: Path, out_dir: Path, show: str, title: str | None, source_language: str | None
-) -> None:
-    """Run the whole pipeline on FILE and write the subtitle drafts into OUT."""
+@click.option("--to", "targets", default="", help="Target languages, a comma list: es,pt-BR.")
+@click.option(
+    "--glossary",
+    "glossary_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV/TSV/TBX glossary, imported as the show's for each target it has (needs --language).",
+)
+def localize(file: Path, out_dir: Path, show: str, title: str | None, source_language: str | None,
+             targets: str, glossary_path: Path | None) -> None:  # fmt: skip
+    """Run the whole pipeline on FILE and write the drafts and QC reports into OUT."""
     from .app import create_app
     from .cli_progress import follow_episode
-    from .services.episodes import NewEpisode, submit_file, write_drafts
+    from .services.drafts import write_drafts
+    from .services.episodes import LOCAL_PRINCIPAL, NewEpisode, parse_targets, submit_file
+    from .services.glossaries import import_for_targets
 
     settings = _settings()
     _require_schema(settings)
     ctx = create_app().extensions["locsvc"]
-    meta = NewEpisode(title or file.stem, show, file.name, source_language)
+    wanted = parse_targets(targets)
+    meta = NewEpisode(title or file.stem, show, file.name, source_language, targets=wanted)
     try:
+        meta.validated(settings.mt_engine_table)  # before anything is imported
+        _sync_glossaries(ctx)
+        if glossary_path is not None:
+            if source_language is None or not wanted:
+                raise InvalidRequest("--glossary needs --language and --to.")
+            for view in import_for_targets(
+                ctx, glossary_path.read_bytes(), glossary_path.name, show,
+                source_language, wanted, LOCAL_PRINCIPAL,
+            ):  # fmt: skip
+                console.print(
+                    f"glossary {show} {view['source_language']}->{view['target_language']} "
+                    f"version {view['version']}: {view['entry_count']} entries"
+                )
         episode_id = submit_file(ctx, file, meta)
     except LocsvcError as error:
         _fail(error, exit_code=2)
@@ -298,6 +326,34 @@ def translate(file: Path, source: str, target: str, out_path: Path, glossary_pat
 @main.group()
 def glossary() -> None:
     """Show glossaries."""
+
+
+@glossary.command("sync")
+def glossary_sync() -> None:
+    """Import every <show>/<src>-<tgt>.csv|tsv|tbx under LOCSVC_GLOSSARY_DIR."""
+    from .app import create_app
+
+    _require_schema(_settings())
+    try:
+        _sync_glossaries(create_app().extensions["locsvc"], quiet=False)
+    except LocsvcError as error:
+        _fail(error, exit_code=2)
+
+
+def _sync_glossaries(ctx, quiet: bool = True) -> None:
+    from .services.episodes import LOCAL_PRINCIPAL
+    from .services.glossaries import sync_glossary_dir
+
+    directory = ctx.settings.glossary_dir
+    if not directory.is_dir():
+        return
+    for view in sync_glossary_dir(ctx, directory, LOCAL_PRINCIPAL):
+        if not quiet or not view["unchanged"]:
+            console.print(
+                f"glossary {view['show']} {view['source_language']}->{view['target_language']}"
+                f" version {view['version']}{' (unchanged)' if view['unchanged'] else ''}:"
+                f" {view['entry_count']} entries"
+            )
 
 
 @glossary.command("import")

@@ -26,7 +26,7 @@ def follow_episode(
     """Show one bar per stage until the episode is ready; raise StageFailed if it fails
     or if ``worker``, the worker started for this run, exits before the end."""
     columns = (
-        TextColumn("{task.description:<14}"),
+        TextColumn("{task.description:<16}"),
         BarColumn(),
         TextColumn("{task.percentage:>5.1f}%"),
         TextColumn("{task.fields[status]}"),

@@ -29,6 +29,9 @@ class Settings:
     worker_concurrency: int = 1
     # MT engine per language pair over the default table: "en:es=apertium,en:pt-BR=bergamot".
     mt_engines: str = ""
+    # Glossary files as <show>/<src>-<tgt>.csv|tsv|tbx, imported by `locsvc glossary sync`,
+    # `locsvc up` and `locsvc localize` (a file already imported adds no version).
+    glossary_dir: Path = Path("glossaries")
 
     @property
     def effective_database_url(self) -> str:

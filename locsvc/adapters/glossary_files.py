@@ -28,6 +28,21 @@ def read_glossary_file(
     return read_glossary_table(data, source_language, target_language, filename)
 
 
+def glossary_languages(data: bytes, filename: str | None = None) -> set[str]:
+    """The language codes a glossary file has terms in (lower case)."""
+    if (filename or "").lower().endswith(".tbx") or data.lstrip()[:200].find(b"<martif") >= 0:
+        try:
+            root = ET.fromstring(data)
+        except ET.ParseError:
+            return set()
+        return {_lang(e) for e in root.iter() if _local(e.tag) == "langSet"} - {""}
+    lines = decode(data).lines
+    header = (
+        next(csv.reader([lines[0]], delimiter="\t" if "\t" in lines[0] else ",")) if lines else []
+    )
+    return {name.strip().lower() for name in header} - OPTIONAL_COLUMNS
+
+
 def read_glossary_table(
     data: bytes, source_language: str, target_language: str, filename: str | None = None
 ) -> list[GlossaryEntry]:
@@ -91,6 +106,9 @@ def _entry(row: _Row, source_column: int, target_column: int, line_number: int) 
         note=row.named("note"),
         part_of_speech=row.named("pos") or row.named("part_of_speech"),
     )
+
+
+OPTIONAL_COLUMNS = {"kind", "case_sensitive", "variants", "note", "pos", "part_of_speech"}
 
 
 # --- TBX (ISO 30042) -------------------------------------------------------------------

@@ -45,7 +45,7 @@ def create_glossary():
     view = service.import_glossary(
         _ctx(), data, filename, _form("show"), _form("source"), _form("target"), principal()
     )
-    return jsonify(view), 201
+    return jsonify(view), 200 if view["unchanged"] else 201
 
 
 @blueprint.post("/glossaries/<int:glossary_id>/entries:import")
@@ -57,7 +57,7 @@ def import_entries(glossary_id: int):
         _ctx(), data, filename, current["show"], current["source_language"],
         current["target_language"], principal(), glossary_id,
     )  # fmt: skip
-    return jsonify(view), 201
+    return jsonify(view), 200 if view["unchanged"] else 201
 
 
 @blueprint.get("/glossaries")

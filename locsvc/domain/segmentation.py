@@ -36,12 +36,17 @@ def segment_words(
     profile: TimedTextProfile,
     frame_rate: float,
     shot_changes_ms: Sequence[int] = (),
+    end_limit_ms: int | None = None,
 ) -> list[Cue]:
+    """Cues from timed words. ``end_limit_ms`` bounds how far an event may linger after
+    its speech: the media's end for a source track, the source track's last out-time
+    for a translation."""
     words = [w for w in words if w.text.strip()]
     groups = group_words(words, profile)
     frames = _Frames(frame_rate)
     cuts = sorted(frames.nearest(ms) for ms in shot_changes_ms)
-    spans = _time_groups(groups, profile, frames, cuts)
+    limit = frames.floor(end_limit_ms) if end_limit_ms is not None else None
+    spans = _time_groups(groups, profile, frames, cuts, limit)
     cues = [
         Cue(frames.ms(start), frames.ms(end), break_lines(_text(group), profile))
         for (start, end), group in zip(spans, groups, strict=True)
@@ -148,7 +153,11 @@ def _bare(word: Word) -> str:
 
 
 def _time_groups(
-    groups: list[list[Word]], profile: TimedTextProfile, frames: _Frames, cuts: list[int]
+    groups: list[list[Word]],
+    profile: TimedTextProfile,
+    frames: _Frames,
+    cuts: list[int],
+    limit: int | None = None,
 ) -> list[tuple[int, int]]:
     gap = profile.min_gap_frames
     min_frames = max(1, frames.ceil(profile.min_duration_ms))
@@ -165,6 +174,8 @@ def _time_groups(
             latest = speech[index + 1][0] - gap
             if latest - speech_end < CLOSE_GAP_FRAMES or end > latest:
                 end = latest  # chain to the next event at exactly the minimum gap
+        if limit is not None:
+            end = min(end, max(limit, speech_end))  # linger, but not past the limit
         spans.append((start, max(end, start + 1)))
     return spans
 

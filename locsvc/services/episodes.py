@@ -328,7 +328,6 @@ def render_track(
 
 
 LOCAL_PRINCIPAL = Principal("local-cli", Role.ADMIN)
-DRAFT_FORMATS = ("srt", "vtt")
 
 
 def submit_file(ctx: Context, path, meta: NewEpisode) -> str:
@@ -343,21 +342,3 @@ def submit_file(ctx: Context, path, meta: NewEpisode) -> str:
         ctx.storage.discard(writer.path)
         raise
     return create_episode(ctx, writer, meta, LOCAL_PRINCIPAL)
-
-
-def write_drafts(ctx: Context, episode_id: str, out_dir, stem: str) -> list:
-    """Write every track of the episode in every draft format into ``out_dir``."""
-    from pathlib import Path
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for track in episode_view(ctx, episode_id)["tracks"]:
-        for fmt in DRAFT_FORMATS:
-            rendered = render_track(ctx, episode_id, track["language"], fmt)
-            target = out / f"{stem}.{track['language']}.{fmt}"
-            temp = target.with_name(target.name + ".part")
-            temp.write_text(rendered.body, encoding="utf-8")
-            temp.replace(target)  # never a half-written draft in OUT
-            written.append(target)
-    return written

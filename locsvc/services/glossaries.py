@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from ..adapters.db.models import GlossaryRecord, GlossaryVersion
 from ..adapters.db.repositories import GlossaryRepository
-from ..adapters.glossary_files import read_glossary_file
+from ..adapters.glossary_files import glossary_languages, read_glossary_file
 from ..domain.access import Principal, Role, require_role
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.glossary import DEFAULT_SCOPE, EntryKind, Glossary, GlossaryEntry, layered
@@ -49,10 +50,61 @@ def import_glossary(
                 raise InvalidRequest("That glossary is for another show or language pair.")
         else:
             record = repository.get_or_create(show, source, target)
-        version = repository.add_version(
-            record, [_entry_dict(e) for e in entries], filename, principal.name
+        rows = [_entry_dict(e) for e in entries]
+        latest = record.versions[-1] if record.versions else None
+        if latest is not None and latest.entries == rows:
+            # The same file again (a re-run script, a retried request): no new version.
+            return {**_view(record, latest, with_entries=False), "unchanged": True}
+        version = repository.add_version(record, rows, filename, principal.name)
+        return {**_view(record, version, with_entries=False), "unchanged": False}
+
+
+def import_for_targets(
+    ctx: Context,
+    data: bytes,
+    filename: str,
+    show: str,
+    source: str,
+    targets: tuple[str, ...],
+    principal: Principal,
+) -> list[dict]:
+    """One file with columns for several target languages (en,es,pt-BR) imported as the
+    show's glossary for each target it covers; an error when it covers none."""
+    languages = glossary_languages(data, filename)
+    covered = [t for t in targets if t.lower() in languages]
+    if source.lower() not in languages or not covered:
+        raise InvalidRequest(
+            f"The glossary {filename} has terms in {', '.join(sorted(languages)) or 'no language'}"
+            f"; it needs {source} and one of {', '.join(targets)}."
         )
-        return _view(record, version, with_entries=False)
+    return [
+        import_glossary(ctx, data, filename, show, source, target, principal) for target in covered
+    ]
+
+
+GLOSSARY_SUFFIXES = (".csv", ".tsv", ".tbx")
+
+
+def pair_from_filename(stem: str) -> tuple[str, str] | None:
+    """("en", "pt-BR") from "en-pt-BR": the target starts at the first hyphen before a
+    lower-case letter (BCP 47 writes languages in lower case, regions and scripts not)."""
+    for index, char in enumerate(stem):
+        if char == "-" and index > 0 and stem[index + 1 : index + 2].islower():
+            return stem[:index], stem[index + 1 :]
+    return None
+
+
+def sync_glossary_dir(ctx: Context, directory: Path, principal: Principal) -> list[dict]:
+    """Import every ``<show>/<src>-<tgt>.csv|tsv|tbx`` under ``directory``; a file whose
+    entries are already the latest version adds nothing."""
+    views = []
+    for path in sorted(directory.glob("*/*")):
+        pair = pair_from_filename(path.stem)
+        if path.suffix.lower() not in GLOSSARY_SUFFIXES or pair is None:
+            continue
+        show = path.parent.name
+        views.append(import_glossary(ctx, path.read_bytes(), path.name, show, *pair, principal))
+    return views
 
 
 def glossary_view(ctx: Context, glossary_id: int, version: int | None = None) -> dict:

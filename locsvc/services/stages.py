@@ -110,7 +110,8 @@ def segment(ctx: Context, episode_id: str, progress: Progress) -> StageResult:
         profile = show_profile(
             session, episode.show, episode.source_language or transcript.language
         )
-    cues = segment_words(transcript.words, profile, float(Fraction(rate)), cuts)
+    duration_ms = MediaInfo.from_dict(episode.media_info).duration_ms
+    cues = segment_words(transcript.words, profile, float(Fraction(rate)), cuts, duration_ms)
     blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in cues]).encode())
     # The profile used is recorded with the track's source (shown in provenance later).
     return StageResult(

@@ -55,7 +55,8 @@ def translate_cues(
     words: list[Word] = []
     for sentence, shielded, output in zip(sentences, protected, outputs, strict=True):
         words += place_on_source(restore(output, shielded).text, sentence, profile.language)
-    target = segment_words(words, profile, frame_rate)
+    source_end = max((c.end_ms for c in cues), default=None)
+    target = segment_words(words, profile, frame_rate, end_limit_ms=source_end)
     issues = track_term_issues(cues, target, glossary) if glossary else []
     return Translation(target, translator.describe(), len(sentences), issues)
 

@@ -70,3 +70,10 @@ def test_cli_import(app, settings_overrides, tmp_path):
     result = CliRunner().invoke(main, args, env=env_for(settings_overrides))
     assert result.exit_code == 0, result.output
     assert "version 1: 2 entries" in result.output
+
+
+def test_importing_the_same_entries_again_adds_no_version(client, auth):
+    first = post_glossary(client, auth)
+    again = post_glossary(client, auth)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["unchanged"] and again.json["version"] == first.json["version"] == 1

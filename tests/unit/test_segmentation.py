@@ -52,6 +52,15 @@ def test_times_are_whole_frames_with_out_time_allowance_and_two_frame_gaps():
     assert all(t % FRAME_MS == 0 for c in (first, second) for t in (c.start_ms, c.end_ms))
 
 
+def test_the_last_event_lingers_no_further_than_the_end_limit():
+    words = words_from("One.", 1000, 500)
+    (free,) = segment_words(words, EN, FPS)
+    (bounded,) = segment_words(words, EN, FPS, end_limit_ms=1700)
+    assert free.end_ms == 2000 and bounded.end_ms == 1680  # the limit, floored to a frame
+    (speech_past_limit,) = segment_words(words, EN, FPS, end_limit_ms=1200)
+    assert speech_past_limit.end_ms == 38 * FRAME_MS  # never cuts the speech itself
+
+
 def test_small_gaps_are_closed_to_the_minimum():
     words = words_from("First line here.", 0, 300) + words_from("Second.", 1300, 300)
     first, second = segment_words(words, EN, FPS)
