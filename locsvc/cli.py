@@ -236,7 +236,7 @@ def localize(file: Path, out_dir: Path, show: str, title: str | None, source_lan
     wanted = parse_targets(targets)
     meta = NewEpisode(title or file.stem, show, file.name, source_language, targets=wanted)
     try:
-        meta.validated(settings.mt_engine_table)  # before anything is imported
+        meta.validated(ctx.translators)  # before anything is imported
         _sync_glossaries(ctx)
         if glossary_path is not None:
             if source_language is None or not wanted:
@@ -304,6 +304,7 @@ def translate(file: Path, source: str, target: str, out_path: Path, glossary_pat
     """Translate a subtitle file, with glossary enforcement, re-fitted to the target rules."""
     from .cli_reports import print_translation
     from .services.translate import translate_file
+    from .wiring import translators_for
 
     suffix = out_path.suffix.lstrip(".").lower()
     out_format = {"webvtt": "vtt", "xml": "ttml"}.get(suffix, suffix)
@@ -311,8 +312,8 @@ def translate(file: Path, source: str, target: str, out_path: Path, glossary_pat
     try:
         settings = _settings()
         result = translate_file(
-            file.read_bytes(), file.name, source, target, out_format,
-            frame_rate or settings.default_frame_rate, glossary, engine, settings.mt_engine_table,
+            translators_for(settings), file.read_bytes(), file.name, source, target,
+            out_format, frame_rate or settings.default_frame_rate, glossary, engine,
         )  # fmt: skip
     except LocsvcError as error:
         _fail(error, exit_code=2)

@@ -29,6 +29,8 @@ class Settings:
     worker_concurrency: int = 1
     # MT engine per language pair over the default table: "en:es=apertium,en:pt-BR=bergamot".
     mt_engines: str = ""
+    # Local transformers model directories per pair: "en:de=/models/opus-mt-en-de,...".
+    mt_transformers: str = ""
     # Glossary files as <show>/<src>-<tgt>.csv|tsv|tbx, imported by `locsvc glossary sync`,
     # `locsvc up` and `locsvc localize` (a file already imported adds no version).
     glossary_dir: Path = Path("glossaries")
@@ -59,16 +61,12 @@ class Settings:
 
     @property
     def mt_engine_table(self) -> dict[tuple[str, str], str]:
-        table = {}
-        for item in filter(None, (part.strip() for part in self.mt_engines.split(","))):
-            pair, _, engine = item.partition("=")
-            source, _, target = pair.partition(":")
-            if not (source and target and engine):
-                raise InvalidRequest(
-                    f"LOCSVC_MT_ENGINES item {item!r} is not SOURCE:TARGET=ENGINE."
-                )
-            table[(source.strip(), target.strip())] = engine.strip()
-        return table
+        return _pair_table("LOCSVC_MT_ENGINES", self.mt_engines, "ENGINE")
+
+    @property
+    def mt_transformers_table(self) -> dict[tuple[str, str], Path]:
+        table = _pair_table("LOCSVC_MT_TRANSFORMERS", self.mt_transformers, "DIRECTORY")
+        return {pair: Path(directory) for pair, directory in table.items()}
 
     @property
     def heartbeat_seconds(self) -> float:
@@ -93,6 +91,18 @@ class Settings:
         if "data_dir" in values:
             values["data_dir"] = Path(str(values["data_dir"]))
         return replace(self, **values)  # type: ignore[arg-type]
+
+
+def _pair_table(variable: str, raw: str, value_name: str) -> dict[tuple[str, str], str]:
+    """ "en:es=x,en:fr=y" as {("en", "es"): "x", ("en", "fr"): "y"}."""
+    table = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        pair, _, value = item.partition("=")
+        source, _, target = pair.partition(":")
+        if not (source and target and value):
+            raise InvalidRequest(f"{variable} item {item!r} is not SOURCE:TARGET={value_name}.")
+        table[(source.strip(), target.strip())] = value.strip()
+    return table
 
 
 def _parse(name: str, raw: str, annotation: object) -> object:

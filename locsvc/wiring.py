@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .adapters.asr_faster_whisper import FasterWhisperTranscriber
 from .adapters.db.engine import Database
 from .adapters.media_ffmpeg import FfmpegMediaTool
-from .adapters.mt_registry import TranslatorPool
+from .adapters.mt_registry import MtChoices, TranslatorPool
 from .adapters.storage_fs import FsStorage
 from .config import Settings
 from .services.ports import MediaTool, PipelineDispatcher, Transcriber, Translators
@@ -37,6 +37,10 @@ def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
             threads=settings.asr_threads,
             beam_size=settings.asr_beam_size,
         ),
-        translators=TranslatorPool(settings.mt_engine_table),
+        translators=translators_for(settings),
         dispatch=dispatch,
     )
+
+
+def translators_for(settings: Settings) -> TranslatorPool:
+    return TranslatorPool(MtChoices(settings.mt_engine_table, settings.mt_transformers_table))

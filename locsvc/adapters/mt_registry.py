@@ -1,40 +1,62 @@
-"""Which engine translates which language pair: a default table, overridable by name."""
+"""Which engine translates which language pair: a default table, overridable by
+configuration (LOCSVC_MT_ENGINES) and extended by local transformers model
+directories (LOCSVC_MT_TRANSFORMERS)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..domain.errors import InvalidRequest, UnsupportedLanguagePair
 from ..services.ports import Translator
 from . import mt_apertium, mt_bergamot
+from .mt_transformers import TransformersTranslator
 
-ENGINES: dict[str, Callable[[str, str], Translator]] = {
-    "bergamot": mt_bergamot.BergamotTranslator,
-    "apertium": mt_apertium.ApertiumTranslator,
-}
-SUPPORTED = {"bergamot": set(mt_bergamot.PAIRS), "apertium": set(mt_apertium.CHAINS)}
-# Neural where we have it, rule-based elsewhere.
-PREFERENCE = ("bergamot", "apertium")
+Pair = tuple[str, str]
+# Neural where we have it, rule-based elsewhere; an operator's own model first.
+PREFERENCE = ("transformers", "bergamot", "apertium")
+
+
+@dataclass(frozen=True)
+class MtChoices:
+    engines: dict[Pair, str] = field(default_factory=dict)  # engine named per pair
+    transformers_models: dict[Pair, Path] = field(default_factory=dict)
+
+    def supported(self, engine: str) -> set[Pair]:
+        return {
+            "bergamot": set(mt_bergamot.PAIRS),
+            "apertium": set(mt_apertium.CHAINS),
+            "transformers": set(self.transformers_models),
+        }[engine]
+
+    def create(self, engine: str, source: str, target: str) -> Translator:
+        factories: dict[str, Callable[[], Translator]] = {
+            "bergamot": lambda: mt_bergamot.BergamotTranslator(source, target),
+            "apertium": lambda: mt_apertium.ApertiumTranslator(source, target),
+            "transformers": lambda: TransformersTranslator(
+                source, target, self.transformers_models[(source, target)]
+            ),
+        }
+        return factories[engine]()
 
 
 def engine_for(
-    source: str,
-    target: str,
-    engine: str | None = None,
-    configured: dict[tuple[str, str], str] | None = None,
+    source: str, target: str, engine: str | None = None, choices: MtChoices | None = None
 ) -> str:
-    """The engine asked for, else the one configured for the pair (LOCSVC_MT_ENGINES),
-    else the first of PREFERENCE that has the pair; a clear 4xx when none has it.
-    Loads nothing, so requests can be checked before any work is queued."""
-    engine = engine or (configured or {}).get((source, target))
+    """The engine asked for, else the one configured for the pair, else the first of
+    PREFERENCE that has the pair; a clear 4xx when none has it. Loads nothing, so
+    requests can be checked before any work is queued."""
+    choices = choices or MtChoices()
+    engine = engine or choices.engines.get((source, target))
     names = (engine,) if engine else PREFERENCE
     for name in names:
-        if name not in ENGINES:
-            raise InvalidRequest(f"Unknown MT engine {name!r}; known: {', '.join(ENGINES)}.")
-        if (source, target) in SUPPORTED[name]:
+        if name not in PREFERENCE:
+            raise InvalidRequest(f"Unknown MT engine {name!r}; known: {', '.join(PREFERENCE)}.")
+        if (source, target) in choices.supported(name):
             return name
-    pairs = sorted(f"{s}->{t}" for name in names for s, t in SUPPORTED[name])
+    pairs = sorted(f"{s}->{t}" for name in names for s, t in choices.supported(name))
     raise UnsupportedLanguagePair(
         f"No MT engine{' ' + engine if engine else ''} translates {source} -> {target}; "
         f"available: {', '.join(pairs)}.",
@@ -43,33 +65,38 @@ def engine_for(
     )
 
 
-def targets_reachable(target: str) -> bool:
+def targets_reachable(target: str, choices: MtChoices | None = None) -> bool:
     """Whether any engine translates into ``target`` (from some source language)."""
-    return any(t == target for pairs in SUPPORTED.values() for _, t in pairs)
+    choices = choices or MtChoices()
+    return any(t == target for name in PREFERENCE for _, t in choices.supported(name))
 
 
 def translator_for(
-    source: str,
-    target: str,
-    engine: str | None = None,
-    configured: dict[tuple[str, str], str] | None = None,
+    source: str, target: str, engine: str | None = None, choices: MtChoices | None = None
 ) -> Translator:
-    return ENGINES[engine_for(source, target, engine, configured)](source, target)
+    choices = choices or MtChoices()
+    return choices.create(engine_for(source, target, engine, choices), source, target)
 
 
 class TranslatorPool:
     """One engine instance per language pair and process, loaded on first use: a
     worker pays for loading a model once, not per episode."""
 
-    def __init__(self, configured: dict[tuple[str, str], str] | None = None) -> None:
-        self._configured = configured or {}
+    def __init__(self, choices: MtChoices | None = None) -> None:
+        self.choices = choices or MtChoices()
         self._translators: dict[tuple[str, str, str], Translator] = {}
         self._lock = threading.Lock()
 
+    def engine_for(self, source: str, target: str, engine: str | None = None) -> str:
+        return engine_for(source, target, engine, self.choices)
+
+    def reachable(self, target: str) -> bool:
+        return targets_reachable(target, self.choices)
+
     def get(self, source: str, target: str, engine: str | None = None) -> Translator:
-        name = engine_for(source, target, engine, self._configured)
+        name = engine_for(source, target, engine, self.choices)
         with self._lock:
             key = (name, source, target)
             if key not in self._translators:
-                self._translators[key] = ENGINES[name](source, target)
+                self._translators[key] = self.choices.create(name, source, target)
             return self._translators[key]

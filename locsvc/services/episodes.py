@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from ..adapters.db.models import Episode, StageRun, utcnow
 from ..adapters.db.repositories import EpisodeRepository, GlossaryRepository, TrackRepository
 from ..adapters.formats import get_format
-from ..adapters.mt_registry import engine_for, targets_reachable
 from ..adapters.storage_fs import HashingWriter
 from ..domain.access import Principal, Role, require_role
 from ..domain.cues import Cue
@@ -29,6 +28,7 @@ from ..domain.pipeline import (
     translation_stage,
 )
 from ..wiring import Context
+from .ports import Translators
 
 SHOW_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 MAX_IDEMPOTENCY_KEY = 200
@@ -46,7 +46,8 @@ class NewEpisode:
     targets: tuple[str, ...] = ()  # languages to translate the source track into
     glossary: str | None = None  # a glossary id or a show slug; None: the episode's show
 
-    def validated(self, configured_engines: dict[tuple[str, str], str] | None = None) -> NewEpisode:
+    def validated(self, translators: Translators | None = None) -> NewEpisode:
+        """Self, checked; target languages are checked only when ``translators`` is given."""
         if not is_show_slug(self.show) or self.show == DEFAULT_SCOPE:
             raise InvalidRequest(
                 "`show` must be a slug: lower-case letters, digits, '-' and '_'"
@@ -60,8 +61,9 @@ class NewEpisode:
             )
         if self.idempotency_key is not None:
             check_idempotency_key(self.idempotency_key)
-        for target in self.targets:
-            check_target(target, self.source_language, configured_engines)
+        if translators is not None:
+            for target in self.targets:
+                check_target(target, self.source_language, translators)
         if self.glossary is not None and not (
             self.glossary.isdigit() or is_show_slug(self.glossary)
         ):
@@ -80,9 +82,7 @@ def parse_targets(raw: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.strip() for t in (raw or "").split(",") if t.strip()))
 
 
-def check_target(
-    target: str, source: str | None, configured_engines: dict[tuple[str, str], str] | None
-) -> None:
+def check_target(target: str, source: str | None, translators: Translators) -> None:
     """A target language is refused on the request, not in a failed job later: with a
     known source language the pair must have an engine; with the language still to be
     detected, some engine must translate into the target."""
@@ -94,8 +94,8 @@ def check_target(
                 f"Target {target!r} is the source language; its track is the source track.",
                 field="targets",
             )
-        engine_for(source, target, configured=configured_engines)
-    elif not targets_reachable(target):
+        translators.engine_for(source, target)
+    elif not translators.reachable(target):
         raise UnsupportedLanguagePair(
             f"No MT engine translates into {target!r}.", source=None, target=target
         )
@@ -142,7 +142,7 @@ def create_episode(
     any blob or row exists."""
     try:
         require_role(principal, Role.PRODUCER)
-        meta = meta.validated(ctx.settings.mt_engine_table)
+        meta = meta.validated(ctx.translators)
         _check_glossary_exists(ctx, meta.glossary)
         upload.close()
         probe_started = utcnow()

@@ -55,3 +55,11 @@ class Translators(Protocol):
     """Engines by language pair, each loaded once per process."""
 
     def get(self, source: str, target: str, engine: str | None = None) -> Translator: ...
+
+    def engine_for(self, source: str, target: str, engine: str | None = None) -> str:
+        """The engine's name; UnsupportedLanguagePair when none has the pair. Loads nothing."""
+        ...
+
+    def reachable(self, target: str) -> bool:
+        """Whether some engine translates into ``target``."""
+        ...

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from ..adapters.formats import get_format, read_subtitles
 from ..adapters.glossary_files import read_glossary_file
-from ..adapters.mt_registry import translator_for
 from ..domain.cues import Cue
 from ..domain.glossary import Glossary, TermIssue
 from ..domain.profiles import TimedTextProfile, profile_for
@@ -18,7 +17,7 @@ from ..domain.sentences import join_sentences, place_on_source
 from ..domain.term_protection import Protected, protect, restore
 from ..domain.term_qc import track_term_issues
 from ..domain.transcript import Word
-from .ports import Translator
+from .ports import Translator, Translators
 from .qc import parse_frame_rate
 
 # Sentences per engine call: large enough for the engines' own batching, small enough
@@ -69,6 +68,7 @@ class TranslatedFile:
 
 
 def translate_file(
+    translators: Translators,
     data: bytes,
     filename: str,
     source_language: str,
@@ -77,11 +77,10 @@ def translate_file(
     frame_rate: str,
     glossary_file: tuple[bytes, str] | None = None,
     engine: str | None = None,
-    configured_engines: dict[tuple[str, str], str] | None = None,
 ) -> TranslatedFile:
     """`locsvc translate`: a subtitle file in, a translated, re-fitted, checked one out."""
     subtitle_format = get_format(out_format)  # an unknown output format fails before any work
-    translator = translator_for(source_language, target_language, engine, configured_engines)
+    translator = translators.get(source_language, target_language, engine)
     rate = parse_frame_rate(frame_rate)
     source_cues = read_subtitles(data, filename=filename).cues
     glossary = None

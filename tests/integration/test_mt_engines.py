@@ -2,7 +2,7 @@
 
 import pytest
 
-from locsvc.adapters.mt_registry import translator_for
+from locsvc.adapters.mt_registry import MtChoices, translator_for
 from locsvc.domain.errors import InvalidRequest, UnsupportedLanguagePair
 from locsvc.domain.glossary import EntryKind, Glossary, GlossaryEntry
 from locsvc.domain.term_protection import protect, restore
@@ -68,8 +68,9 @@ def test_configured_engine_table_overrides_the_default():
     from locsvc.config import Settings
 
     table = Settings.from_env({"LOCSVC_MT_ENGINES": "en:pt-BR=apertium"}).mt_engine_table
-    assert translator_for("en", "pt-BR", configured=table).name == "apertium"
+    choices = MtChoices(engines=table)
+    assert translator_for("en", "pt-BR", choices=choices).name == "apertium"
     assert translator_for("en", "pt-BR").name == "bergamot"
-    assert translator_for("en", "pt-BR", engine="bergamot", configured=table).name == "bergamot"
+    assert translator_for("en", "pt-BR", engine="bergamot", choices=choices).name == "bergamot"
     with pytest.raises(InvalidRequest, match="SOURCE:TARGET=ENGINE"):
         _ = Settings.from_env({"LOCSVC_MT_ENGINES": "en-es"}).mt_engine_table
