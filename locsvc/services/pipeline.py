@@ -6,8 +6,11 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
 
 from ..adapters.db.models import utcnow
 from ..adapters.db.repositories import EpisodeRepository
@@ -20,6 +23,7 @@ from ..domain.pipeline import (
     may_claim,
     stages_to_dispatch,
     translation_language,
+    translation_stage,
 )
 from ..wiring import Context
 from .stages import stage_function
@@ -179,3 +183,38 @@ def dispatch_pending_translations(ctx: Context, episode_id: str) -> list[StageNa
     if pending:
         ctx.dispatch(episode_id, pending)
     return pending
+
+
+def add_translations(ctx: Context, episode_id: str, languages: Sequence[str]) -> list[StageName]:
+    """Add translation stages to an existing episode and queue them once its source
+    track exists (a rollout adding languages). A language whose stage exists already
+    is left alone. The rows go in before the source track is looked at, and the source
+    chain's fan-out looks at the rows after the source track is done, so a translation
+    added while the source chain runs is queued by one side or the other, never lost."""
+    try:
+        added = _add_translation_stages(ctx, episode_id, languages)
+    except IntegrityError:  # the same language added concurrently: it exists now
+        added = _add_translation_stages(ctx, episode_id, languages)
+    with ctx.db.session() as session:
+        states = EpisodeRepository(session).stage_states(episode_id)
+    source_done = all(
+        s.status == StageStatus.DONE for s in states if translation_language(s.name) is None
+    )
+    if added and source_done:
+        ctx.dispatch(episode_id, added)
+    return added
+
+
+def _add_translation_stages(ctx: Context, episode_id: str, languages: Sequence[str]) -> list[str]:
+    with ctx.db.session() as session:
+        repo = EpisodeRepository(session)
+        episode = repo.get(episode_id)
+        existing = {s.name for s in episode.stages}
+        position = max((s.position for s in episode.stages), default=0)
+        added = [translation_stage(lang) for lang in dict.fromkeys(languages)]
+        added = [name for name in added if name not in existing]
+        for offset, name in enumerate(added, start=1):
+            repo.add_stage(episode_id, name, position + offset)
+        if added:
+            _refresh_episode_status(repo, episode_id)
+    return added

@@ -83,6 +83,19 @@ class EpisodeRepository:
             raise NotFound(f"Episode {episode_id!r} has no stage {stage}.")
         return row
 
+    def add_stage(self, episode_id: str, name: StageName, position: int) -> None:
+        self.session.add(
+            StageRun(
+                episode_id=episode_id,
+                name=name,
+                position=position,
+                status=StageStatus.PENDING,
+                progress=0.0,
+                attempts=0,
+            )
+        )
+        self.session.flush()
+
     def set_status(
         self, episode_id: str, status: str, error: tuple[str, str] | None = None
     ) -> None:
