@@ -40,10 +40,11 @@ lint: setup
 bench: setup  ## pipeline overhead against raw faster-whisper on the LibriVox clips
 	$(BIN)/python benchmarks/pipeline_overhead.py
 
-bench-mt: setup  ## term success, chrF and throughput per MT engine (Gospel of John, Debian's sword texts)
+bench-mt: setup  ## per MT engine: term success, chrF, throughput, orchestration overhead (Gospel of John)
 	@dpkg -s diatheke sword-text-web sword-text-sparv >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q diatheke sword-text-web sword-text-sparv; }
 	$(BIN)/python benchmarks/mt_glossary.py
+	$(BIN)/python benchmarks/mt_orchestration.py
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache

@@ -38,6 +38,7 @@ def _direction(prefix: str):
 
 class BergamotTranslator:
     name = "bergamot"
+    batch_size = 64  # one engine call per sentence anyway; batches only pace progress
 
     def __init__(self, source: str, target: str) -> None:
         self.prefix = PAIRS[(source, target)]

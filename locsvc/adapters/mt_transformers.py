@@ -36,6 +36,7 @@ NLLB_CODES = {
 
 class TransformersTranslator:
     name = "transformers"
+    batch_size = 64  # split again into BATCH_SIZE for generate(), after sorting by length
 
     def __init__(self, source: str, target: str, model_dir: Path | str) -> None:
         self.source, self.target = source, target

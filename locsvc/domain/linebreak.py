@@ -54,11 +54,27 @@ def break_lines(text: str, profile: TimedTextProfile) -> tuple[str, ...]:
 
 
 def fits(text: str, profile: TimedTextProfile) -> bool:
-    """True when the text can be laid out within the profile's lines and columns."""
-    lines = break_lines(text, profile)
-    return len(lines) <= profile.max_lines and all(
-        _width(line, profile) <= profile.max_chars_per_line for line in lines
-    )
+    """True when the text can be laid out within the profile's lines and columns.
+
+    The same answer as laying it out with break_lines (whose overflow cost outweighs
+    every other, so it picks a split within the limit whenever one exists), without
+    scoring every split: segmentation asks this once per word."""
+    tokens, glue = tokens_of(text, profile.language)
+    limit = profile.max_chars_per_line
+    if not tokens or _width(glue.join(tokens), profile) <= limit:
+        return True
+    if profile.max_lines < 2 or len(tokens) < 2:
+        return False
+    # The top line only widens as words move up and the bottom only narrows, so the
+    # split to try is the one with the most words on top that still fit there.
+    low, high = 0, len(tokens) - 1  # invariant: tokens[:low] fits on top (or low == 0)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _width(glue.join(tokens[:middle]), profile) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low > 0 and _width(glue.join(tokens[low:]), profile) <= limit
 
 
 def _width(text: str, profile: TimedTextProfile) -> float:

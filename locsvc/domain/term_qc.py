@@ -6,7 +6,8 @@ for cue by cue, so each is reported once, on the cue that shows it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Callable, Sequence
 
 from .cues import Cue
 from .glossary import Glossary, TermIssue
@@ -18,18 +19,33 @@ def track_term_issues(
 ) -> list[tuple[int, TermIssue]]:
     """(target cue number, issue) pairs, ordered by cue."""
     issues: list[tuple[int, TermIssue]] = []
+    overlapping = _overlap_finder(target_cues)
     for sentence in join_sentences(source_cues):
-        numbers = [
-            number
-            for number, cue in enumerate(target_cues, start=1)
-            if cue.start_ms < sentence.end_ms and cue.end_ms > sentence.start_ms
-        ]
+        numbers = overlapping(sentence.start_ms, sentence.end_ms)
         target_text = " ".join(plain_text(target_cues[n - 1]) for n in numbers)
         anchor = numbers[0] if numbers else _nearest(target_cues, sentence.start_ms)
         issues += [(anchor, i) for i in glossary.missing_terms(sentence.text, target_text)]
     for number, cue in enumerate(target_cues, start=1):
         issues += [(number, i) for i in glossary.forbidden_terms(plain_text(cue))]
     return sorted(issues, key=lambda pair: pair[0])
+
+
+def _overlap_finder(cues: Sequence[Cue]) -> Callable[[int, int], list[int]]:
+    """A function giving the numbers of the cues overlapping [start, end): by bisection
+    when the cues are in order without overlaps (as any track that passes QC), by a
+    scan otherwise."""
+    starts, ends = [c.start_ms for c in cues], [c.end_ms for c in cues]
+    ordered = all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:], strict=False))
+
+    def by_bisection(start: int, end: int) -> list[int]:
+        first = bisect.bisect_right(ends, start)  # the first cue ending after the start
+        last = bisect.bisect_left(starts, end)  # cues before this one start before the end
+        return list(range(first + 1, last + 1))
+
+    def by_scan(start: int, end: int) -> list[int]:
+        return [n for n, c in enumerate(cues, start=1) if c.start_ms < end and c.end_ms > start]
+
+    return by_bisection if ordered else by_scan
 
 
 def _nearest(cues: Sequence[Cue], time_ms: int) -> int:

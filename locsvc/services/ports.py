@@ -45,6 +45,7 @@ class Translator(Protocol):
     """A machine-translation engine for one language pair."""
 
     name: str
+    batch_size: int  # sentences per translate_batch call that suit the engine
 
     def translate_batch(self, sentences: Sequence[str]) -> list[str]: ...
 

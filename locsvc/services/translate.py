@@ -20,10 +20,6 @@ from ..domain.transcript import Word
 from .ports import Translator, Translators
 from .qc import parse_frame_rate
 
-# Sentences per engine call: large enough for the engines' own batching, small enough
-# that progress moves on an hour-long episode.
-BATCH_SENTENCES = 64
-
 
 @dataclass(frozen=True)
 class Translation:
@@ -46,8 +42,8 @@ def translate_cues(
         protect(s.text, glossary) if glossary else Protected(s.text, {}) for s in sentences
     ]
     outputs: list[str] = []
-    for start in range(0, len(protected), BATCH_SENTENCES):
-        batch = protected[start : start + BATCH_SENTENCES]
+    for start in range(0, len(protected), translator.batch_size):
+        batch = protected[start : start + translator.batch_size]
         outputs += translator.translate_batch([p.text for p in batch])
         if on_progress:
             on_progress(len(outputs) / len(protected))

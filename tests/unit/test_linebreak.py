@@ -55,3 +55,22 @@ def test_japanese_breaks_between_characters_with_kinsoku():
     assert "".join(lines) == text and len(lines) == 2
     assert lines[0].endswith("、")  # the comma is the natural break
     assert all(not line.startswith(("。", "、")) for line in lines)
+
+
+def test_fits_agrees_with_laying_the_text_out():
+    import random
+
+    from locsvc.domain.linebreak import break_lines, fits
+
+    rng = random.Random(3)
+    words = "a an the subtitle reading speed Constantinople x y zz paper-company".split()
+    for language in ("en", "es", "ja"):
+        profile = profile_for(language)
+        for _ in range(400):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 16)))
+            lines = break_lines(text, profile)
+            laid_out = len(lines) <= profile.max_lines and all(
+                line_width(line, profile.half_width_counts_half) <= profile.max_chars_per_line
+                for line in lines
+            )
+            assert fits(text, profile) == laid_out, text

@@ -45,3 +45,22 @@ def test_a_forbidden_term_is_reported_once_on_its_own_cue():
     ]
     issues = track_term_issues(SOURCE, target, GLOSSARY)
     assert [(cue, issue.kind) for cue, issue in issues] == [(3, EntryKind.FORBIDDEN)]
+
+
+def test_overlap_search_agrees_with_a_plain_scan():
+    import random
+
+    from locsvc.domain.term_qc import _overlap_finder
+
+    rng = random.Random(7)
+    cues, clock = [], 0
+    for _ in range(200):
+        start = clock + rng.randint(0, 500)
+        clock = start + rng.randint(0, 3000)
+        cues.append(Cue(start, clock, ("x",)))
+    finder = _overlap_finder(cues)
+    for _ in range(500):
+        start = rng.randint(0, clock)
+        end = start + rng.randint(0, 8000)
+        scan = [n for n, c in enumerate(cues, 1) if c.start_ms < end and c.end_ms > start]
+        assert finder(start, end) == scan
