@@ -6,8 +6,8 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test test-quick setup system-deps lint bench bench-mt clean
 
-demo: setup  ## set everything up, then localize the bundled JFK sample on the embedded default
-	$(BIN)/locsvc localize samples/jfk.mp3 --out out
+demo: setup  ## set everything up, then localize the bundled JFK sample into es and pt-BR (embedded default)
+	$(BIN)/locsvc localize samples/jfk.mp3 --show demo --language en --to es,pt-BR --out out
 
 test: setup  ## the whole suite (needs PostgreSQL and Redis on 127.0.0.1 for some tests)
 	$(BIN)/pytest

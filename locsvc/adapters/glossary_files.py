@@ -105,10 +105,22 @@ def _entry(row: _Row, source_column: int, target_column: int, line_number: int) 
         variants=tuple(v.strip() for v in row.named("variants").split("|") if v.strip()),
         note=row.named("note"),
         part_of_speech=row.named("pos") or row.named("part_of_speech"),
+        gender=_gender(row.named("gender"), line_number),
     )
 
 
-OPTIONAL_COLUMNS = {"kind", "case_sensitive", "variants", "note", "pos", "part_of_speech"}
+OPTIONAL_COLUMNS = {
+    "kind", "case_sensitive", "variants", "note", "pos", "part_of_speech", "gender"
+}  # fmt: skip
+GENDERS = {"": "", "m": "m", "masculine": "m", "f": "f", "feminine": "f"}
+
+
+def _gender(value: str, line_number: int) -> str:
+    if value.lower() not in GENDERS:
+        raise InvalidRequest(
+            f"Line {line_number}: gender must be m or f, not {value!r}.", line=line_number
+        )
+    return GENDERS[value.lower()]
 
 
 # --- TBX (ISO 30042) -------------------------------------------------------------------
@@ -144,14 +156,15 @@ def read_glossary_tbx(
         note = next(
             (d.text.strip() for d in concept.iter() if _local(d.tag) == "descrip" and d.text), ""
         )
-        allowed = [term for term, forbidden in target_terms if not forbidden]
-        for term, forbidden in target_terms:
+        allowed = [(term, gender) for term, forbidden, gender in target_terms if not forbidden]
+        for term, forbidden, _ in target_terms:
             if forbidden:
                 entries.append(GlossaryEntry("", term, EntryKind.FORBIDDEN, note=note))
         if source_terms and allowed:
-            for source, _ in source_terms:
+            (preferred, gender), others = allowed[0], tuple(term for term, _ in allowed[1:])
+            for source, _, _ in source_terms:
                 entries.append(
-                    GlossaryEntry(source, allowed[0], variants=tuple(allowed[1:]), note=note)
+                    GlossaryEntry(source, preferred, variants=others, note=note, gender=gender)
                 )
     return entries
 
@@ -164,18 +177,21 @@ def _lang(element: ET.Element) -> str:
     return (element.get(XML_LANG) or element.get("lang") or "").lower()
 
 
-def _terms(lang_set: ET.Element) -> list[tuple[str, bool]]:
-    """(term, forbidden) for each <tig> or <ntig>/<termGrp> of a language."""
+def _terms(lang_set: ET.Element) -> list[tuple[str, bool, str]]:
+    """(term, forbidden, gender) for each <tig> or <ntig>/<termGrp> of a language."""
     found = []
     for holder in lang_set:
         if _local(holder.tag) not in ("tig", "ntig", "termSec"):
             continue
         term = next((e.text or "" for e in holder.iter() if _local(e.tag) == "term"), "").strip()
-        statuses = {
-            (e.text or "").strip().lower()
-            for e in holder.iter()
-            if _local(e.tag) == "termNote" and e.get("type") == "administrativeStatus"
-        }
+        notes: dict[str, set[str]] = {}
+        for element in holder.iter():
+            if _local(element.tag) == "termNote":
+                notes.setdefault(element.get("type", ""), set()).add(
+                    (element.text or "").strip().lower()
+                )
+        forbidden = bool(notes.get("administrativeStatus", set()) & FORBIDDEN_STATUSES)
+        gender = next(iter(notes.get("grammaticalGender", ())), "")
         if term:
-            found.append((term, bool(statuses & FORBIDDEN_STATUSES)))
+            found.append((term, forbidden, GENDERS.get(gender, "")))
     return found

@@ -59,6 +59,7 @@ class GlossaryEntry:
     variants: tuple[str, ...] = ()
     note: str = ""
     part_of_speech: str = ""
+    gender: str = ""  # of the target term: "m", "f" or "" (sets the determiner before it)
 
     @property
     def required_forms(self) -> tuple[str, ...]:

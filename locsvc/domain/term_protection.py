@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .agreement import agree_before
 from .glossary import EntryKind, Glossary, TermMatch, sentence_initial
 
 DEFAULT_PLACEHOLDER = "XTERM{n}X"  # passed untouched by Bergamot en->pt and Apertium eng-spa
@@ -22,6 +23,8 @@ class Protected:
     text: str
     replacements: dict[str, str]  # placeholder -> what goes back in its place
     lower_after: frozenset[str] = frozenset()  # placeholders followed by a lower-case word
+    genders: dict[str, str] | None = None  # placeholder -> grammatical gender of its term
+    language: str = ""  # the target language
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,12 @@ def protect(text: str, glossary: Glossary, placeholder: str = DEFAULT_PLACEHOLDE
     lower_after = frozenset(
         token for token in replacements if re.search(re.escape(token) + r"\s+[a-zà-ÿ]", protected)
     )
-    return Protected(protected, replacements, lower_after)
+    genders = {
+        placeholder.format(n=number): match.entry.gender
+        for number, match in enumerate(glossary.find_in_source(text), start=1)
+        if match.entry.gender and match.entry.kind is EntryKind.TRANSLATE
+    }
+    return Protected(protected, replacements, lower_after, genders, glossary.target_language)
 
 
 def restore(translated: str, protected: Protected) -> Restored:
@@ -59,11 +67,10 @@ def restore(translated: str, protected: Protected) -> Restored:
             # Engines take a leading placeholder for a non-word and capitalise the word
             # after it ("XTERM1X Perdió"); the source had that word in lower case.
             after = re.sub(r"^(\s+)(\w)", lambda m: m.group(1) + m.group(2).lower(), after)
-        translated = (
-            translated[: found.start()]
-            + (_capitalised(replacement) if at_start else replacement)
-            + after
-        )
+        before = translated[: found.start()]
+        if protected.genders and token in protected.genders:
+            before = agree_before(before, protected.genders[token], protected.language)
+        translated = before + (_capitalised(replacement) if at_start else replacement) + after
     return Restored(translated, tuple(lost))
 
 

@@ -22,6 +22,11 @@ def test_csv_with_language_columns():
     assert entries[1].variants == ("papeles", "folio") and entries[0].note == "the company"
 
 
+def test_gender_column():
+    (entry,) = read_glossary_table(b"en,es,gender\ncountry,patria,f\n", "en", "es")
+    assert entry.gender == "f"
+
+
 def test_tsv_and_case_insensitive_language_codes():
     tsv = "EN\tpt-br\nlightsaber\tsabre de luz\n"
     (entry,) = read_glossary_table(tsv.encode(), "en", "pt-BR", "glossary.tsv")
@@ -36,6 +41,7 @@ def test_tsv_and_case_insensitive_language_codes():
         ("en,es,case_sensitive\npaper,papel,sometimes\n", 2),
         ("en,es\n\npaper,\n", 3),
         ("en,es,kind\n,,forbidden\n", 2),
+        ("en,es,gender\nland,tierra,female\n", 2),
     ],
 )
 def test_bad_rows_name_their_line(text, line):
@@ -52,7 +58,8 @@ TBX = """<?xml version="1.0" encoding="UTF-8"?>
       <descrip type="definition">the Jedi weapon</descrip>
       <langSet xml:lang="en"><tig><term>lightsaber</term></tig></langSet>
       <langSet xml:lang="es">
-        <tig><term>sable láser</term></tig>
+        <tig><term>sable láser</term>
+          <termNote type="grammaticalGender">masculine</termNote></tig>
         <tig><term>sable de luz</term></tig>
         <tig><term>espada láser</term>
           <termNote type="administrativeStatus">forbiddenTerm-admn-sts</termNote></tig>
@@ -75,7 +82,7 @@ def test_tbx_tig_and_ntig_with_forbidden_status():
         ("lightsaber", "sable láser", EntryKind.TRANSLATE, ("sable de luz",)),
         ("Obi-Wan Kenobi", "Obi-Wan Kenobi", EntryKind.TRANSLATE, ()),
     ]
-    assert entries[1].note == "the Jedi weapon"
+    assert entries[1].note == "the Jedi weapon" and entries[1].gender == "m"
 
 
 def test_broken_tbx_names_the_line():

@@ -1,3 +1,5 @@
+import pytest
+
 from locsvc.domain.glossary import EntryKind, Glossary, GlossaryEntry
 from locsvc.domain.term_protection import protect, restore
 
@@ -50,3 +52,30 @@ def test_a_word_the_engine_capitalised_after_a_leading_placeholder_is_lowered_ag
     # ...but not when the source word was capitalised too:
     protected = protect("Dunder Mifflin Paper", GLOSSARY)
     assert restore("XTERM1X Paper", protected).text == "Dunder Mifflin Paper"
+
+
+@pytest.mark.parametrize(
+    "language, translated, expected",
+    [
+        (
+            "es",
+            "Pide no qué vuestro XTERM1X puede hacer.",
+            "Pide no qué vuestra patria puede hacer.",
+        ),
+        ("es", "Del XTERM1X venimos.", "De la patria venimos."),
+        ("pt-BR", "O que seu XTERM1X pode fazer.", "O que sua patria pode fazer."),
+        ("pt-BR", "Fazer pelo seu XTERM1X.", "Fazer pela sua patria."),
+        ("es", "Por el amigo de vuestro XTERM1X.", "Por el amigo de vuestra patria."),
+        ("es", "Amo la XTERM1X.", "Amo la patria."),  # already right: untouched
+    ],
+)
+def test_determiner_before_a_forced_term_agrees_with_its_gender(language, translated, expected):
+    glossary = Glossary([GlossaryEntry("country", "patria", gender="f")], "en", language)
+    protected = protect("your country", glossary)
+    assert restore(translated, protected).text == expected
+
+
+def test_without_a_gender_the_engine_guess_stays():
+    glossary = Glossary([GlossaryEntry("country", "patria")], "en", "es")
+    protected = protect("your country", glossary)
+    assert restore("vuestro XTERM1X", protected).text == "vuestro patria"
