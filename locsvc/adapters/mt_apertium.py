@@ -25,6 +25,14 @@ CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
     ("en", "pt-BR"): ("eng-spa", "es-pt_BR"),
     ("en", "fr"): ("eng-spa", "es-fr"),
     ("en", "it"): ("eng-spa", "spa-ita"),
+    ("es", "gl"): ("es-gl",),
+    ("gl", "es"): ("gl-es",),
+    ("es", "ca"): ("spa-cat",),
+    ("ca", "es"): ("cat-spa",),
+    ("ro", "es"): ("ro-es",),  # apertium-es-ro translates Romanian into Spanish only
+    ("en", "gl"): ("eng-spa", "es-gl"),
+    ("en", "ca"): ("eng-spa", "spa-cat"),
+    ("ro", "en"): ("ro-es", "spa-eng"),
 }
 # Sentences travel one per line; Apertium keeps line structure.
 TIMEOUT_S = 600

@@ -27,23 +27,32 @@ def locsvc(*args, env, timeout=300):
     )
 
 
-def test_localize_writes_srt_and_vtt_drafts(settings_overrides, data_dir, tmp_path):
+def test_localize_writes_drafts_and_qc_reports_per_language(
+    settings_overrides, data_dir, tmp_path, apertium
+):
     out = tmp_path / "drafts"
+    terms = tmp_path / "terms.csv"
+    terms.write_text("en,es,note\ngo forward,avancen,the drill sergeant's order\n")
     result = locsvc(
-        "localize",
-        str(data_dir / "goforward.wav"),
-        "--out",
-        str(out),
-        "--language",
-        "en",
+        "localize", str(data_dir / "goforward.wav"), "--out", str(out), "--language", "en",
+        "--to", "es", "--glossary", str(terms), "--show", "drill",
         env=env_for(settings_overrides),
-    )
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     written = result.stdout.split()
-    assert written == [str(out / "goforward.en.srt"), str(out / "goforward.en.vtt")]
+    assert written == [
+        str(out / f"goforward.{language}.{kind}")
+        for language in ("en", "es")
+        for kind in ("srt", "vtt", "qc.json")
+    ]
     srt = (out / "goforward.en.srt").read_text()
     assert wer("go forward ten meters", srt_text(srt)) <= 0.25, srt
-    assert "transcribe" in result.stderr  # the progress bars
+    spanish = srt_text((out / "goforward.es.srt").read_text())
+    assert "avancen" in spanish.lower(), spanish
+    report = json.loads((out / "goforward.es.qc.json").read_text())
+    assert report["summary"]["engine"]["engine"] == "apertium"
+    assert [g["show"] for g in report["summary"]["glossaries"]] == ["drill"]
+    assert "transcribe" in result.stderr and "translate:es" in result.stderr  # progress bars
     assert list(out.glob("*.part")) == []
 
 

@@ -31,9 +31,11 @@ def test_apertium_direct_and_pivot_with_the_chain_recorded():
     assert french.describe()["modes"] == ["eng-spa", "es-fr"]
     (out,) = french.translate_batch(["Good morning."])
     assert out.lower().startswith("bonjour")
+    (romanian_to_english,) = translator_for("ro", "en").translate_batch(["Bună dimineața."])
+    assert romanian_to_english.lower().startswith("good morning"), romanian_to_english
 
 
-@pytest.mark.parametrize("target", ["pt-BR", "es", "pt", "fr", "it"])
+@pytest.mark.parametrize("target", ["pt-BR", "es", "pt", "fr", "it", "gl", "ca"])
 def test_placeholders_pass_through_each_engine_untouched(target):
     engine = translator_for("en", target)
     (out,) = engine.translate_batch(["We met XTERM1X at the XTERM2X yesterday."])
