@@ -31,6 +31,8 @@ class Settings:
     mt_engines: str = ""
     # Local transformers model directories per pair: "en:de=/models/opus-mt-en-de,...".
     mt_transformers: str = ""
+    # A linguist's claim on a track lapses after this long without an upload.
+    review_lease_minutes: float = 120.0
     # Glossary files as <show>/<src>-<tgt>.csv|tsv|tbx, imported by `locsvc glossary sync`,
     # `locsvc up` and `locsvc localize` (a file already imported adds no version).
     glossary_dir: Path = Path("glossaries")

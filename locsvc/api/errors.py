@@ -16,6 +16,7 @@ STATUS: tuple[tuple[type[domain.LocsvcError], int], ...] = (
     (domain.NotFound, 404),
     (domain.Unauthorized, 401),
     (domain.Forbidden, 403),
+    (domain.Conflict, 409),
     (domain.NotMedia, 415),
     (domain.UploadTooLarge, 413),
     (domain.EmptyUpload, 422),

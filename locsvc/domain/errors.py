@@ -4,6 +4,7 @@
     ├── NotFound                  an id that does not exist
     ├── Unauthorized              no or unknown credentials
     ├── Forbidden                 known caller, not allowed
+    ├── Conflict                  the thing changed under the caller (a review claimed first)
     ├── InvalidRequest            a malformed or unsupported parameter
     │   ├── UnsupportedFormat     an output format we do not write
     │   ├── UnsupportedLanguagePair  no MT engine translates this pair
@@ -56,6 +57,10 @@ class Unauthorized(LocsvcError):
 
 class Forbidden(LocsvcError):
     code = "forbidden"
+
+
+class Conflict(LocsvcError):
+    code = "conflict"
 
 
 class InvalidRequest(LocsvcError):

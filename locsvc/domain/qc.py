@@ -83,6 +83,14 @@ class QcReport:
     def passed(self) -> bool:
         return self.errors == 0
 
+    def brief(self) -> dict:
+        """What a queue shows of it: counts only."""
+        return {
+            "errors": self.errors,
+            "warnings": len(self.issues) - self.errors,
+            "glossary_issues": sum(1 for i in self.issues if i.rule is Rule.GLOSSARY),
+        }
+
     def to_dict(self) -> dict:
         by_rule = Counter(issue.rule.value for issue in self.issues)
         return {

@@ -13,11 +13,12 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
-from ..adapters.db.models import Episode
-from ..adapters.db.repositories import EpisodeRepository, TrackRepository
+from ..adapters.db.models import Episode, TrackRevision
+from ..adapters.db.repositories import EpisodeRepository, ReviewRepository, TrackRepository
 from ..domain.errors import StageFailed
 from ..domain.media import MediaInfo
 from ..domain.pipeline import Stage, StageName, translation_language
+from ..domain.qc import check
 from ..domain.segmentation import segment_words
 from ..domain.transcript import Transcript
 from ..wiring import Context
@@ -122,14 +123,17 @@ def segment(ctx: Context, episode_id: str, progress: Progress) -> StageResult:
 def write_track(ctx: Context, episode_id: str, progress: Progress) -> StageResult:
     episode, artifacts = _load_episode(ctx, episode_id)
     cues_sha256 = _artifact(artifacts, Stage.SEGMENT)
-    cue_count = len(json.loads(ctx.storage.read_bytes(cues_sha256)))
+    cues = load_cues(ctx, cues_sha256)
     language = episode.source_language or "und"
-    result = StageResult(cues_sha256, {"language": language})
+    rate = MediaInfo.from_dict(episode.media_info).frame_rate or ctx.settings.default_frame_rate
+    with ctx.db.session() as session:
+        profile = show_profile(session, episode.show, language)
+    qc = check(cues, profile, float(Fraction(rate))).brief()
+    result = StageResult(cues_sha256, {"language": language, "qc": qc})
 
     def add_revision(session: Session) -> None:
-        tracks = TrackRepository(session)
-        track = tracks.get_or_create(episode_id, language, kind="source")
-        revision = tracks.add_revision(track, cues_sha256, cue_count, PIPELINE_AUTHOR)
+        revision = add_pipeline_revision(session, episode_id, language, "source", cues_sha256,
+                                         len(cues), None, qc)  # fmt: skip
         result.info["revision"] = revision.number
 
     result.commit = add_revision
@@ -151,8 +155,9 @@ def translate(ctx: Context, episode_id: str, language: str, progress: Progress) 
         )
         rate = MediaInfo.from_dict(episode.media_info).frame_rate
     translator = ctx.translators.get(source.language, language)
+    source_cues = load_cues(ctx, source_revision.cues_sha256)
     translation = translate_cues(
-        load_cues(ctx, source_revision.cues_sha256),
+        source_cues,
         translator,
         profile,
         float(Fraction(rate or ctx.settings.default_frame_rate)),
@@ -160,6 +165,10 @@ def translate(ctx: Context, episode_id: str, language: str, progress: Progress) 
         progress,
     )
     blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in translation.cues]).encode())
+    qc = check(
+        translation.cues, profile, float(Fraction(rate or ctx.settings.default_frame_rate)),
+        source_cues, translation.glossary_issues,
+    ).brief()  # fmt: skip
     info = {
         "language": language,
         "source_language": source.language,
@@ -170,18 +179,35 @@ def translate(ctx: Context, episode_id: str, language: str, progress: Progress) 
         "cues": len(translation.cues),
         "glossary_issues": len(translation.glossary_issues),
     }
-    result = StageResult(blob.sha256, info)
+    result = StageResult(blob.sha256, {**info, "qc": qc})
 
     def add_revision(session: Session) -> None:
-        tracks = TrackRepository(session)
-        track = tracks.get_or_create(episode_id, language, kind="translation")
-        revision = tracks.add_revision(
-            track, blob.sha256, len(translation.cues), PIPELINE_AUTHOR, dict(info)
-        )
+        revision = add_pipeline_revision(session, episode_id, language, "translation",
+                                         blob.sha256, len(translation.cues), info, qc)  # fmt: skip
         result.info["revision"] = revision.number
 
     result.commit = add_revision
     return result
+
+
+def add_pipeline_revision(
+    session: Session,
+    episode_id: str,
+    language: str,
+    kind: str,
+    cues_sha256: str,
+    cue_count: int,
+    info: dict | None,
+    qc: dict,
+) -> TrackRevision:
+    """A machine revision of a track; the track enters the review queue with its first."""
+    tracks = TrackRepository(session)
+    track = tracks.get_or_create(episode_id, language, kind=kind)
+    revision = tracks.add_revision(track, cues_sha256, cue_count, PIPELINE_AUTHOR, info, qc)
+    reviews = ReviewRepository(session)
+    if reviews.live_for_track(track.id) is None:
+        reviews.open_round(track, EpisodeRepository(session).get(episode_id))
+    return revision
 
 
 SOURCE_STAGE_FUNCTIONS: dict[Stage, Callable[[Context, str, Progress], StageResult]] = {

@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -158,6 +159,9 @@ class TrackRevision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # How a machine revision was made: engine, glossary versions, source revision.
     info: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The QC summary when it was stored (errors, warnings, glossary issues): the queue
+    # lists it without re-checking every track.
+    qc: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     track: Mapped[Track] = relationship(back_populates="revisions")
 
@@ -216,3 +220,52 @@ class WorkerHeartbeat(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     embedded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Review(Base):
+    """A track's review round: one row per round; the latest round is the live one.
+    Language, show and episode are copied here so the queue is one indexed table."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("track_id", "round"),
+        Index("ix_reviews_queue", "live", "state", "language", "show", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    episode_id: Mapped[str] = mapped_column(String(32), index=True)
+    language: Mapped[str] = mapped_column(String(35))
+    show: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # source | translation
+    state: Mapped[str] = mapped_column(String(20))
+    live: Mapped[bool] = mapped_column(Boolean, default=True)  # the track's latest round
+    assignee: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    priority: Mapped[int] = mapped_column(Integer, default=1)  # 0 low, 1 normal, 2 high, 3 urgent
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    approved_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    approved_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    waiver: Mapped[str | None] = mapped_column(Text, nullable=True)
+    post_edit: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # edit rates at approval
+    # Bumped by every change: an update names the version it read, so of two concurrent
+    # claims exactly one matches (on SQLite and PostgreSQL alike).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AuditEntry(Base):
+    """Every state change, by whom and when, with the ids before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(200), index=True)  # "review:12", "episode:ab12"
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)

@@ -1,0 +1,43 @@
+"""Post-editing effort: how much a linguist changed the machine draft (HTER-like).
+
+Word and character edit rates (jiwer: substitutions + deletions + insertions needed to
+turn the machine draft into the approved text, over the approved text's length; no
+block shifts, so a moved phrase counts as deleted and inserted)."""
+
+from __future__ import annotations
+
+import jiwer
+from sqlalchemy.orm import Session
+
+from ..adapters.db.models import TrackRevision
+from ..adapters.db.repositories import TrackRepository
+from ..wiring import Context
+from .episodes import load_cues
+from .stages import PIPELINE_AUTHOR
+
+
+def track_text(cues) -> str:
+    return " ".join(" ".join(line for line in cue.lines) for cue in cues).strip()
+
+
+def post_edit_rates(
+    ctx: Context, session: Session, track_id: int, approved: TrackRevision
+) -> dict | None:
+    """Edit rates from the newest machine revision up to ``approved`` to ``approved``."""
+    revisions = TrackRepository(session).get_by_id(track_id).revisions
+    machine = [r for r in revisions if r.author == PIPELINE_AUTHOR and r.number <= approved.number]
+    if not machine:
+        return None
+    draft = machine[-1]
+    machine_text = track_text(load_cues(ctx, draft.cues_sha256))
+    final_text = track_text(load_cues(ctx, approved.cues_sha256))
+    if not final_text:
+        return None
+    return {
+        "machine_revision": draft.number,
+        "approved_revision": approved.number,
+        "engine": ((draft.info or {}).get("engine") or {}).get("engine", "asr"),
+        "word_edit_rate": round(jiwer.wer(final_text, machine_text), 4),
+        "char_edit_rate": round(jiwer.cer(final_text, machine_text), 4),
+        "edited_by": sorted({r.author for r in revisions if r.author != PIPELINE_AUTHOR}),
+    }

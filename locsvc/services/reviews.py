@@ -1,0 +1,174 @@
+"""The review queue and its actions: claim, release, submit, approve, request changes,
+reopen. The rules are domain/review.py's; this module loads, applies them under an
+optimistic version check (two claims at once: exactly one wins) and writes the audit
+log in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..adapters.db.models import Review as ReviewRow
+from ..adapters.db.models import TrackRevision, utcnow
+from ..adapters.db.repositories import AuditLog, ReviewRepository, TrackRepository
+from ..domain.access import Principal, Role
+from ..domain.errors import Conflict, InvalidRequest
+from ..domain.review import (
+    Review,
+    ReviewAction,
+    ReviewState,
+    check_approvable,
+    require_scope,
+    transition,
+)
+from ..wiring import Context
+from .post_edit import post_edit_rates
+
+MAX_PAGE = 200
+
+
+def _domain(row: ReviewRow) -> Review:
+    return Review(
+        row.id, row.language, row.show, ReviewState(row.state), row.round, row.assignee,
+        row.lease_expires_at,
+    )  # fmt: skip
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def review_view(row: ReviewRow, latest: TrackRevision | None) -> dict:
+    return {
+        "id": row.id,
+        "episode_id": row.episode_id,
+        "language": row.language,
+        "kind": row.kind,
+        "show": row.show,
+        "state": row.state,
+        "round": row.round,
+        "assignee": row.assignee,
+        "lease_expires_at": _iso(row.lease_expires_at),
+        "priority": row.priority,
+        "due": _iso(row.due_at),
+        "revision": latest.number if latest else None,
+        "qc": (latest.qc if latest else None) or {},
+        "approved_revision": row.approved_revision,
+        "approved_by": row.approved_by,
+        "waiver": row.waiver,
+    }
+
+
+def list_reviews(
+    ctx: Context,
+    principal: Principal,
+    states: list[str],
+    languages: list[str],
+    shows: list[str],
+    cursor: int | None,
+    limit: int,
+) -> dict:
+    """A page of the queue (producers watch it too); a linguist sees only their
+    languages and shows."""
+    known = {s.value for s in ReviewState}
+    if unknown := [s for s in states if s not in known]:
+        raise InvalidRequest(
+            f"Unknown review state {unknown[0]!r}; one of {', '.join(sorted(known))}.",
+            field="state",
+        )
+    if principal.role is Role.LINGUIST:
+        scoped_languages = _narrow(languages, principal.languages)
+        scoped_shows = _narrow(shows, principal.shows)
+        if scoped_languages is None or scoped_shows is None:
+            return {"items": [], "next": None}
+        languages, shows = scoped_languages, scoped_shows
+    with ctx.db.session() as session:
+        rows = ReviewRepository(session).page(
+            states=states, languages=languages or (), shows=shows or (),
+            after_id=cursor, limit=limit,
+        )  # fmt: skip
+        latest = TrackRepository(session).latest_revisions([r.track_id for r in rows])
+        items = [review_view(row, latest.get(row.track_id)) for row in rows]
+    return {"items": items, "next": items[-1]["id"] if len(items) == limit else None}
+
+
+def _narrow(asked: list[str], allowed: tuple[str, ...]) -> list[str] | None:
+    """The filter values a scoped user may see: None when nothing is left."""
+    if not allowed:
+        return asked
+    if not asked:
+        return list(allowed)
+    kept = [value for value in asked if value in allowed]
+    return kept or None
+
+
+def get_review(ctx: Context, review_id: int, principal: Principal) -> dict:
+    with ctx.db.session() as session:
+        row = ReviewRepository(session).get(review_id)
+        require_scope(principal, row.language, row.show)
+        latest = TrackRepository(session).latest_revisions([row.track_id]).get(row.track_id)
+        return review_view(row, latest)
+
+
+def act(
+    ctx: Context,
+    review_id: int,
+    action: ReviewAction,
+    principal: Principal,
+    waiver: str | None = None,
+    comment: str | None = None,
+) -> dict:
+    """Take ``action`` on a review; Conflict (409) when the review changed under us."""
+    now = utcnow()
+    lease = timedelta(minutes=ctx.settings.review_lease_minutes)
+    with ctx.db.session() as session:
+        reviews = ReviewRepository(session)
+        row = reviews.get(review_id)
+        if not row.live:
+            raise Conflict(f"Review {review_id} is a past round; act on the track's latest.")
+        before = _domain(row)
+        after = transition(before, action, principal, now, lease)
+        values: dict = {
+            "state": after.state.value,
+            "assignee": after.assignee,
+            "lease_expires_at": after.lease_expires_at,
+        }
+        latest = TrackRepository(session).latest_revisions([row.track_id]).get(row.track_id)
+        if action is ReviewAction.APPROVE:
+            if latest is None:
+                raise Conflict(f"Review {review_id} has no revision to approve.")
+            check_approvable((latest.qc or {}).get("errors", 0), waiver)
+            values.update(
+                approved_revision=latest.number,
+                approved_by=principal.name,
+                approved_at=now,
+                waiver=waiver.strip() if waiver else None,
+                post_edit=post_edit_rates(ctx, session, row.track_id, latest),
+            )
+        if action is ReviewAction.REOPEN:
+            values.update(state=ReviewState.APPROVED.value, live=False)  # the old round stays
+        if not reviews.update_if_unchanged(review_id, row.version, **values):
+            raise Conflict(
+                f"Review {review_id} changed while you acted on it; reload it and try again."
+            )
+        target_id = review_id
+        if action is ReviewAction.REOPEN:
+            track = TrackRepository(session).get_by_id(row.track_id)
+            new_round = reviews.open_round(
+                track, track.episode, round_number=after.round, priority=row.priority
+            )
+            target_id = new_round.id
+        AuditLog(session).record(
+            principal.name,
+            f"review.{action.value}",
+            f"review:{review_id}",
+            {"state": before.state.value, "assignee": before.assignee},
+            {
+                "state": after.state.value,
+                "assignee": after.assignee,
+                "review_id": target_id,
+                "revision": latest.number if latest else None,
+                **({"waiver": waiver} if waiver else {}),
+                **({"comment": comment} if comment else {}),
+            },
+        )
+    return get_review(ctx, target_id, principal)
