@@ -73,6 +73,37 @@ def users_create(name: str, role: str, languages: str, shows: str) -> None:
     click.echo(token)
 
 
+@users.command("rotate")
+@click.argument("name")
+def users_rotate(name: str) -> None:
+    """Print a new token for NAME; the old one stops working."""
+    from .adapters.db.engine import Database
+    from .services.auth import rotate_token
+
+    settings = _settings()
+    _require_schema(settings)
+    try:
+        click.echo(rotate_token(Database(settings.effective_database_url), name, "cli"))
+    except LocsvcError as error:
+        _fail(error)
+
+
+@users.command("revoke")
+@click.argument("name")
+def users_revoke(name: str) -> None:
+    """Revoke NAME's token (the user and its history stay)."""
+    from .adapters.db.engine import Database
+    from .services.auth import revoke_user
+
+    settings = _settings()
+    _require_schema(settings)
+    try:
+        revoke_user(Database(settings.effective_database_url), name, "cli")
+    except LocsvcError as error:
+        _fail(error)
+    click.echo(f"{name}: revoked")
+
+
 def _require_schema(settings: Settings) -> None:
     """The embedded default migrates itself on first use; a configured database must
     have been upgraded with `locsvc db upgrade` (one process, not every replica)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,16 @@ from ..domain.transcript import Transcript, Word
 from .asr_models import resolve_model_dir
 
 ProgressCallback = Callable[[float], None]
+
+
+@lru_cache(maxsize=4)
+def model_digest(model_dir: str) -> str:
+    """sha256 of the model weights, once per process: provenance names the exact model."""
+    digest = hashlib.sha256()
+    with open(Path(model_dir) / "model.bin", "rb") as weights:
+        while chunk := weights.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=2)
@@ -70,4 +81,5 @@ class FasterWhisperTranscriber:
             words=tuple(words),
             model=f"{self.name}:{self.model_spec}",
             parameters={**parameters, "compute_type": "int8", "threads": self.threads},
+            model_sha256=model_digest(str(self.model_dir)),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import episodes, errors, glossaries, health, shows
+from . import episodes, errors, glossaries, health, reviews, shows, users
 
 
 def register_api(app: Flask) -> None:
@@ -13,3 +13,5 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(episodes.blueprint, url_prefix="/api/v1")
     app.register_blueprint(shows.blueprint, url_prefix="/api/v1")
     app.register_blueprint(glossaries.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(reviews.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(users.blueprint, url_prefix="/api/v1")

@@ -7,13 +7,17 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from ..domain.access import Role, require_role
 from ..domain.errors import InvalidRequest
 from ..services import episodes as service
+from ..services import provenance as provenance_service
 from ..services import qc as qc_service
+from ..services import track_files
+from ..services.access import require_scope_of_episode
 from .auth import authenticate_request, principal
 
 blueprint = Blueprint("episodes", __name__)
 blueprint.before_request(authenticate_request)
 
 MAX_PAGE = 200
+MAX_SUBTITLE_BYTES = 20 * 1024 * 1024  # a feature film's subtitles are well under 1 MB
 
 
 def _ctx():
@@ -64,30 +68,76 @@ def list_episodes():
 
 @blueprint.get("/episodes/<episode_id>")
 def get_episode(episode_id: str):
+    require_episode_access(episode_id)
     return jsonify(service.episode_view(_ctx(), episode_id))
 
 
 @blueprint.get("/episodes/<episode_id>/tracks/<language>")
 def get_track(episode_id: str, language: str):
-    revision = request.args.get("revision")
-    track = service.render_track(
-        _ctx(),
-        episode_id,
-        language,
-        request.args.get("format", "srt"),
-        _int_arg("revision", None, 1, None) if revision else None,
-    )
-    return Response(
-        track.body,
-        content_type=track.media_type,
-        headers={"Content-Disposition": f'attachment; filename="{track.filename}"'},
-    )
+    require_track_access(episode_id, language)
+    revision = _int_arg("revision", None, 1, None)
+    fmt = request.args.get("format", "srt")
+    return _file(track_files.render_track(_ctx(), episode_id, language, fmt, revision))
 
 
 @blueprint.get("/episodes/<episode_id>/tracks/<language>/qc")
 def get_track_qc(episode_id: str, language: str):
+    require_track_access(episode_id, language)
     revision = _int_arg("revision", None, 1, None)
     return jsonify(qc_service.qc_track(_ctx(), episode_id, language, revision))
+
+
+@blueprint.post("/episodes/<episode_id>/tracks/<language>/revisions")
+def upload_revision(episode_id: str, language: str):
+    require_role(principal(), Role.LINGUIST)
+    require_track_access(episode_id, language)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidRequest("Send the corrected file as a multipart field `file`.", field="file")
+    data = upload.stream.read(MAX_SUBTITLE_BYTES + 1)
+    if len(data) > MAX_SUBTITLE_BYTES:
+        raise InvalidRequest(f"A subtitle file is at most {MAX_SUBTITLE_BYTES} bytes.")
+    reply, created = track_files.upload_revision(
+        _ctx(), episode_id, language, data, upload.filename, principal()
+    )
+    return jsonify(reply), 201 if created else 200
+
+
+@blueprint.get("/episodes/<episode_id>/deliverables/<language>")
+def get_deliverable(episode_id: str, language: str):
+    require_track_access(episode_id, language)
+    fmt = request.args.get("format", "srt")
+    rendered, approval = track_files.deliverable(_ctx(), episode_id, language, fmt)
+    response = _file(rendered)
+    provenance = url_for("episodes.get_provenance", episode_id=episode_id)
+    response.headers["Link"] = f'<{provenance}>; rel="provenance"'
+    response.headers["X-Approved-By"] = approval["approved_by"] or ""
+    return response
+
+
+@blueprint.get("/episodes/<episode_id>/provenance")
+def get_provenance(episode_id: str):
+    require_episode_access(episode_id)
+    return jsonify(provenance_service.provenance(_ctx(), episode_id))
+
+
+def _file(rendered: track_files.RenderedTrack) -> Response:
+    return Response(
+        rendered.body,
+        content_type=rendered.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{rendered.filename}"',
+            "X-Revision": str(rendered.revision),
+        },
+    )
+
+
+def require_episode_access(episode_id: str) -> None:
+    require_scope_of_episode(_ctx(), principal(), episode_id)
+
+
+def require_track_access(episode_id: str, language: str) -> None:
+    require_scope_of_episode(_ctx(), principal(), episode_id, language)
 
 
 def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:

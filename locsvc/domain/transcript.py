@@ -24,6 +24,7 @@ class Transcript:
     words: tuple[Word, ...]
     model: str
     parameters: dict = field(default_factory=dict)
+    model_sha256: str = ""  # the weights file's hash, for provenance
 
     @property
     def text(self) -> str:

@@ -7,10 +7,10 @@ import hmac
 import secrets
 
 from ..adapters.db.engine import Database
-from ..adapters.db.models import User
-from ..adapters.db.repositories import UserRepository
+from ..adapters.db.models import User, utcnow
+from ..adapters.db.repositories import AuditLog, UserRepository
 from ..domain.access import Principal, Role
-from ..domain.errors import InvalidRequest, Unauthorized
+from ..domain.errors import InvalidRequest, NotFound, Unauthorized
 
 TOKEN_BYTES = 32  # 256 random bits
 
@@ -24,7 +24,7 @@ def _split(values: str) -> tuple[str, ...]:
 
 
 def create_user(
-    db: Database, name: str, role: str, languages: str = "", shows: str = ""
+    db: Database, name: str, role: str, languages: str = "", shows: str = "", by: str = "cli"
 ) -> tuple[Principal, str]:
     """Create a user and return it with its token; the token is shown only this once."""
     parsed_role = Role.parse(role)
@@ -42,6 +42,10 @@ def create_user(
                 token_hash=hash_token(token),
             )
         )
+        AuditLog(session).record(
+            by, "user.create", f"user:{name}", None,
+            {"role": parsed_role.value, "languages": languages, "shows": shows},
+        )  # fmt: skip
     return Principal(name, parsed_role, _split(languages), _split(shows)), token
 
 
@@ -55,3 +59,29 @@ def authenticate(db: Database, token: str | None, admin_token: str | None) -> Pr
         if user is None:
             raise Unauthorized("The API token is unknown or revoked.")
         return Principal(user.name, Role(user.role), _split(user.languages), _split(user.shows))
+
+
+def rotate_token(db: Database, name: str, by: str) -> str:
+    """A new token for ``name``; the old one stops working at once."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with db.session() as session:
+        user = _existing(session, name)
+        user.token_hash = hash_token(token)
+        AuditLog(session).record(by, "user.rotate", f"user:{name}", None, None)
+    return token
+
+
+def revoke_user(db: Database, name: str, by: str) -> None:
+    """The user's token stops working; the user and its history stay."""
+    with db.session() as session:
+        user = _existing(session, name)
+        if user.revoked_at is None:
+            user.revoked_at = utcnow()
+            AuditLog(session).record(by, "user.revoke", f"user:{name}", None, None)
+
+
+def _existing(session, name: str) -> User:
+    user = UserRepository(session).by_name(name)
+    if user is None:
+        raise NotFound(f"There is no user {name!r}.", name=name)
+    return user

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from ..wiring import Context
-from .episodes import episode_view, render_track
+from .episodes import episode_view
 from .qc import qc_track
+from .track_files import render_track
 
 DRAFT_FORMATS = ("srt", "vtt")
 

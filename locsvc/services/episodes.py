@@ -6,13 +6,16 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 
 from sqlalchemy.exc import IntegrityError
 
 from ..adapters.db.models import Episode, StageRun, utcnow
-from ..adapters.db.repositories import EpisodeRepository, GlossaryRepository, TrackRepository
-from ..adapters.formats import get_format
+from ..adapters.db.repositories import (
+    AuditLog,
+    EpisodeRepository,
+    GlossaryRepository,
+    TrackRepository,
+)
 from ..adapters.storage_fs import HashingWriter
 from ..domain.access import Principal, Role, require_role
 from ..domain.cues import Cue
@@ -187,6 +190,11 @@ def create_episode(
                     stages=stages,
                 )
             )
+            AuditLog(session).record(
+                principal.name, "episode.create", f"episode:{episode_id}", None,
+                {"media_sha256": blob.sha256, "targets": list(meta.targets),
+                 "glossary": meta.glossary},
+            )  # fmt: skip
     except IntegrityError:
         # The same Idempotency-Key raced us in: the other request's episode stands.
         existing = replayed_episode(ctx, principal, meta.idempotency_key)
@@ -273,13 +281,6 @@ def list_episodes(
         ]
 
 
-@dataclass(frozen=True)
-class RenderedTrack:
-    body: str
-    media_type: str
-    filename: str
-
-
 def load_cues(ctx: Context, cues_sha256: str) -> list[Cue]:
     return [Cue.from_dict(c) for c in json.loads(ctx.storage.read_bytes(cues_sha256))]
 
@@ -313,18 +314,6 @@ def find_revision(
             rate or ctx.settings.default_frame_rate,
             episode.show,
         )
-
-
-def render_track(
-    ctx: Context, episode_id: str, language: str, fmt: str, revision: int | None = None
-) -> RenderedTrack:
-    subtitle_format = get_format(fmt)
-    found = find_revision(ctx, episode_id, language, revision)
-    body = subtitle_format.render(
-        load_cues(ctx, found.cues_sha256), language, float(Fraction(found.frame_rate))
-    )
-    filename = f"{episode_id}.{language}.r{found.number}.{subtitle_format.extension}"
-    return RenderedTrack(body, subtitle_format.media_type, filename)
 
 
 LOCAL_PRINCIPAL = Principal("local-cli", Role.ADMIN)

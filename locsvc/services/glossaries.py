@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from ..adapters.db.models import GlossaryRecord, GlossaryVersion
-from ..adapters.db.repositories import GlossaryRepository
+from ..adapters.db.repositories import AuditLog, GlossaryRepository
 from ..adapters.glossary_files import glossary_languages, read_glossary_file
 from ..domain.access import Principal, Role, require_role
 from ..domain.errors import InvalidRequest, NotFound
@@ -56,6 +56,11 @@ def import_glossary(
             # The same file again (a re-run script, a retried request): no new version.
             return {**_view(record, latest, with_entries=False), "unchanged": True}
         version = repository.add_version(record, rows, filename, principal.name)
+        AuditLog(session).record(
+            principal.name, "glossary.import", f"glossary:{record.id}",
+            {"version": latest.number if latest else None},
+            {"version": version.number, "file": filename, "entries": len(rows)},
+        )  # fmt: skip
         return {**_view(record, version, with_entries=False), "unchanged": False}
 
 

@@ -26,7 +26,11 @@ from .post_edit import post_edit_rates
 MAX_PAGE = 200
 
 
-def _domain(row: ReviewRow) -> Review:
+def review_lease(ctx: Context) -> timedelta:
+    return timedelta(minutes=ctx.settings.review_lease_minutes)
+
+
+def to_domain(row: ReviewRow) -> Review:
     return Review(
         row.id, row.language, row.show, ReviewState(row.state), row.round, row.assignee,
         row.lease_expires_at,
@@ -119,13 +123,13 @@ def act(
 ) -> dict:
     """Take ``action`` on a review; Conflict (409) when the review changed under us."""
     now = utcnow()
-    lease = timedelta(minutes=ctx.settings.review_lease_minutes)
+    lease = review_lease(ctx)
     with ctx.db.session() as session:
         reviews = ReviewRepository(session)
         row = reviews.get(review_id)
         if not row.live:
             raise Conflict(f"Review {review_id} is a past round; act on the track's latest.")
-        before = _domain(row)
+        before = to_domain(row)
         after = transition(before, action, principal, now, lease)
         values: dict = {
             "state": after.state.value,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..adapters.db.repositories import ShowRepository
+from ..adapters.db.repositories import AuditLog, ShowRepository
 from ..domain.access import Principal, Role, require_role
 from ..domain.errors import InvalidRequest
 from ..domain.profiles import TimedTextProfile, profile_for
@@ -40,5 +40,10 @@ def set_overrides(ctx: Context, show: str, overrides: object, principal: Princip
     for language in ("en", *overrides.get("languages", {})):
         profile_from_overrides(language, overrides)  # InvalidRequest for unknown settings
     with ctx.db.session() as session:
-        ShowRepository(session).set_timed_text_overrides(show, overrides, principal.name)
+        repository = ShowRepository(session)
+        before = repository.timed_text_overrides(show)
+        repository.set_timed_text_overrides(show, overrides, principal.name)
+        AuditLog(session).record(
+            principal.name, "show.timed_text", f"show:{show}", before, overrides
+        )
     return overrides

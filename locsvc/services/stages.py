@@ -90,6 +90,7 @@ def transcribe(ctx: Context, episode_id: str, progress: Progress) -> StageResult
         {
             "model": transcript.model,
             "model_dir": str(ctx.transcriber.model_dir),
+            "model_sha256": transcript.model_sha256,
             "language": transcript.language,
             "language_probability": transcript.language_probability,
             "words": len(transcript.words),

@@ -1,5 +1,6 @@
-"""Subtitle formats: readers (SRT, WebVTT, TTML/IMSC, SBV, ASS/SSA) and writers
-(SRT, WebVTT, TTML/IMSC 1.1 text profile).
+"""Subtitle formats: readers (SRT, WebVTT, TTML/IMSC, SBV, ASS/SSA, XLIFF) and writers
+(SRT, WebVTT, TTML/IMSC 1.1 text profile; XLIFF, which needs the source text too,
+in xliff.py).
 
 Readers accept what real files contain (BOMs, UTF-16/32, CRLF, Windows-1252 with a
 warning, numbering from 0 or none) and reject what cannot be timed, naming the
@@ -19,6 +20,7 @@ from .timing import ParsedSubtitles
 from .ttml import read_ttml
 from .vtt import read_vtt
 from .writers import FORMATS, SubtitleFormat, get_format
+from .xliff import read_xliff
 
 READERS: dict[str, Callable[[DecodedText], ParsedSubtitles]] = {
     "srt": read_srt,
@@ -27,6 +29,7 @@ READERS: dict[str, Callable[[DecodedText], ParsedSubtitles]] = {
     "sbv": read_sbv,
     "ass": read_ass,
     "ssa": read_ass,
+    "xliff": read_xliff,
 }
 
 __all__ = [
@@ -60,13 +63,14 @@ def read_subtitles(
 
 def _from_filename(filename: str | None) -> str | None:
     suffix = PurePath(filename).suffix.lower().lstrip(".") if filename else ""
-    return {"webvtt": "vtt", "xml": "ttml", "dfxp": "ttml"}.get(suffix, suffix) or None
+    aliases = {"webvtt": "vtt", "xml": "ttml", "dfxp": "ttml", "xlf": "xliff"}
+    return aliases.get(suffix, suffix) or None
 
 
 def _sniff(text: DecodedText) -> str:
     first = next((line.strip() for line in text.lines if line.strip()), "")
-    if first.startswith(("<?xml", "<tt")):
-        return "ttml"
+    if first.startswith(("<?xml", "<tt", "<xliff")):
+        return "xliff" if any("<xliff" in line for line in text.lines[:5]) else "ttml"
     if first.startswith("WEBVTT"):
         return "vtt"
     if first.startswith("[Script Info]"):

@@ -1,0 +1,108 @@
+"""XLIFF 1.2 for CAT tools: one trans-unit per target cue, with the source text it
+translates, the cue's times, and a stable id.
+
+Written and read with ElementTree rather than translate-toolkit's xliff store: the
+cue times travel as attributes in our own namespace (CAT tools keep foreign
+attributes, and translate-toolkit's store offers no place for them), and line
+breaks inside a cue are kept as newlines. A trans-unit's id is derived from its
+cue's in-time ("c12340"), so it is the same in every revision where that cue keeps
+its in-time, and an SRT round trip cannot lose it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from ...domain.cues import Cue
+from ...domain.errors import InvalidRequest, SubtitleUnreadable
+from .text import DecodedText
+from .timing import ParsedSubtitles, require_cues
+
+XLIFF = "urn:oasis:names:tc:xliff:document:1.2"
+LOCSVC = "urn:locsvc:timing:1"
+ET.register_namespace("", XLIFF)
+ET.register_namespace("locsvc", LOCSVC)
+
+
+def cue_ids(cues: Sequence[Cue]) -> list[str]:
+    """Stable ids: the in-time in ms, with a suffix when two cues share it."""
+    seen: dict[int, int] = {}
+    ids = []
+    for cue in cues:
+        count = seen.get(cue.start_ms, 0)
+        seen[cue.start_ms] = count + 1
+        ids.append(f"c{cue.start_ms}" + (f"-{count + 1}" if count else ""))
+    return ids
+
+
+def render_xliff(
+    target_cues: Sequence[Cue],
+    source_texts: Sequence[str],
+    source_language: str,
+    target_language: str,
+    original: str,
+) -> str:
+    """``source_texts[i]`` is the source text under ``target_cues[i]``."""
+    root = ET.Element(f"{{{XLIFF}}}xliff", version="1.2")
+    file = ET.SubElement(
+        root,
+        f"{{{XLIFF}}}file",
+        {
+            "original": original,
+            "source-language": source_language,
+            "target-language": target_language,
+            "datatype": "plaintext",
+        },
+    )
+    body = ET.SubElement(file, f"{{{XLIFF}}}body")
+    for cue_id, cue, source in zip(cue_ids(target_cues), target_cues, source_texts, strict=True):
+        unit = ET.SubElement(
+            body,
+            f"{{{XLIFF}}}trans-unit",
+            {
+                "id": cue_id,
+                f"{{{LOCSVC}}}start-ms": str(cue.start_ms),
+                f"{{{LOCSVC}}}end-ms": str(cue.end_ms),
+                "{http://www.w3.org/XML/1998/namespace}space": "preserve",
+            },
+        )
+        ET.SubElement(unit, f"{{{XLIFF}}}source").text = source
+        ET.SubElement(unit, f"{{{XLIFF}}}target", state="translated").text = cue.text
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def read_xliff(text: DecodedText) -> ParsedSubtitles:
+    source = "\n".join(text.lines)
+    try:
+        root = ET.fromstring(source.encode("utf-8"))
+    except ET.ParseError as error:
+        line = error.position[0] if error.position else None
+        raise SubtitleUnreadable(
+            f"Line {line}: the XLIFF is not well-formed XML ({error}).", line=line
+        ) from error
+    if root.tag != f"{{{XLIFF}}}xliff":
+        raise SubtitleUnreadable("This XML is not XLIFF 1.2: its root is not <xliff>.", line=1)
+    cues = []
+    for unit in root.iter(f"{{{XLIFF}}}trans-unit"):
+        cue_id = unit.get("id", "?")
+        try:
+            start, end = (
+                int(unit.get(f"{{{LOCSVC}}}start-ms", "")),
+                int(unit.get(f"{{{LOCSVC}}}end-ms", "")),
+            )
+        except ValueError as error:
+            raise SubtitleUnreadable(
+                f"trans-unit {cue_id}: its locsvc:start-ms / end-ms times are missing or not "
+                "whole milliseconds (keep the attributes the export wrote).",
+                unit=cue_id,
+            ) from error
+        target = unit.find(f"{{{XLIFF}}}target")
+        text_of_target = "".join(target.itertext()) if target is not None else ""
+        lines = tuple(line.strip() for line in text_of_target.split("\n"))
+        try:
+            cues.append(Cue(start, end, tuple(line for line in lines if line) or ("",)))
+        except InvalidRequest as error:
+            raise SubtitleUnreadable(f"trans-unit {cue_id}: {error}", unit=cue_id) from error
+    cues.sort(key=lambda cue: cue.start_ms)
+    return require_cues(ParsedSubtitles(cues, "xliff", text.encoding, list(text.warnings)))

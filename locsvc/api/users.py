@@ -1,0 +1,62 @@
+"""/users: admin creates users, rotates and revokes tokens; /audit: the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from ..adapters.db.repositories import AuditLog
+from ..domain.access import Role, require_role
+from ..domain.errors import Forbidden, InvalidRequest
+from ..services import auth as service
+from .auth import authenticate_request, principal
+
+blueprint = Blueprint("users", __name__)
+blueprint.before_request(authenticate_request)
+
+
+def _db():
+    return current_app.extensions["locsvc"].db
+
+
+@blueprint.post("/users")
+def create_user():
+    require_role(principal(), Role.ADMIN)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+        raise InvalidRequest('Send {"name": ..., "role": ..., "languages": [...], "shows": [...]}.')
+    created, token = service.create_user(
+        _db(), body["name"], str(body.get("role", "")), ",".join(body.get("languages") or []),
+        ",".join(body.get("shows") or []), by=principal().name,
+    )  # fmt: skip
+    return jsonify({"name": created.name, "role": created.role.value, "token": token}), 201
+
+
+@blueprint.post("/users/<name>/rotate")
+def rotate(name: str):
+    """An admin, or the user itself, gets a new token; the old one stops working."""
+    if principal().role is not Role.ADMIN and principal().name != name:
+        raise Forbidden("Only an admin or the user itself rotates a token.")
+    return jsonify({"name": name, "token": service.rotate_token(_db(), name, principal().name)})
+
+
+@blueprint.post("/users/<name>/revoke")
+def revoke(name: str):
+    require_role(principal(), Role.ADMIN)
+    service.revoke_user(_db(), name, principal().name)
+    return jsonify({"name": name, "revoked": True})
+
+
+@blueprint.get("/audit")
+def audit():
+    require_role(principal(), Role.ADMIN)
+    cursor = request.args.get("cursor")
+    if cursor is not None and not cursor.isdigit():
+        raise InvalidRequest("`cursor` is a whole number.", field="cursor")
+    with _db().session() as session:
+        entries = AuditLog(session).page(int(cursor) if cursor else None, limit=100)
+        items = [
+            {"id": e.id, "at": e.at.isoformat().replace("+00:00", "Z"), "actor": e.actor,
+             "action": e.action, "target": e.target, "before": e.before, "after": e.after}
+            for e in entries
+        ]  # fmt: skip
+    return jsonify({"items": items, "next": items[-1]["id"] if len(items) == 100 else None})

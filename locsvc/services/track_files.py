@@ -1,0 +1,190 @@
+"""Tracks as files: drafts out in every format (XLIFF with the source text beside each
+cue), a linguist's corrected file in as a new immutable revision, and deliverables
+from approved revisions only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..adapters.db.models import utcnow
+from ..adapters.db.repositories import (
+    AuditLog,
+    EpisodeRepository,
+    ReviewRepository,
+    TrackRepository,
+)
+from ..adapters.formats import get_format, read_subtitles
+from ..adapters.formats.xliff import render_xliff
+from ..domain.access import Principal
+from ..domain.cues import Cue, check_monotonic
+from ..domain.errors import Conflict, InvalidRequest, NotFound, SubtitleUnreadable
+from ..domain.review import ReviewAction, ReviewState, transition
+from ..domain.revision_diff import diff_revisions
+from ..domain.sentences import plain_text
+from ..wiring import Context
+from .episodes import find_revision, load_cues
+from .qc import qc_track
+from .reviews import review_lease, to_domain
+
+XLIFF_MEDIA_TYPE = "application/x-xliff+xml; charset=utf-8"
+UPLOAD_FORMATS = ("srt", "vtt", "xliff")
+
+
+@dataclass(frozen=True)
+class RenderedTrack:
+    body: str
+    media_type: str
+    filename: str
+    revision: int
+
+
+def render_track(
+    ctx: Context, episode_id: str, language: str, fmt: str, revision: int | None = None
+) -> RenderedTrack:
+    """A revision (the latest by default) in SRT, WebVTT, TTML/IMSC or XLIFF."""
+    if fmt == "xliff":
+        return _render_xliff(ctx, episode_id, language, revision)
+    subtitle_format = get_format(fmt)
+    found = find_revision(ctx, episode_id, language, revision)
+    body = subtitle_format.render(
+        load_cues(ctx, found.cues_sha256), language, float(Fraction(found.frame_rate))
+    )
+    filename = f"{episode_id}.{language}.r{found.number}.{subtitle_format.extension}"
+    return RenderedTrack(body, subtitle_format.media_type, filename, found.number)
+
+
+def _render_xliff(
+    ctx: Context, episode_id: str, language: str, revision: int | None
+) -> RenderedTrack:
+    found = find_revision(ctx, episode_id, language, revision)
+    target = load_cues(ctx, found.cues_sha256)
+    with ctx.db.session() as session:
+        source_track = TrackRepository(session).source_of(episode_id)
+        source_language = source_track.language if source_track else language
+        source_sha256 = (
+            source_track.revisions[-1].cues_sha256
+            if source_track and source_track.revisions
+            else found.cues_sha256
+        )
+    source = load_cues(ctx, source_sha256)
+    texts = [_text_under(cue, source) for cue in target]
+    original = f"{episode_id}/{language}/r{found.number}"
+    body = render_xliff(target, texts, source_language, language, original)
+    filename = f"{episode_id}.{language}.r{found.number}.xlf"
+    return RenderedTrack(body, XLIFF_MEDIA_TYPE, filename, found.number)
+
+
+def _text_under(cue: Cue, source: list[Cue]) -> str:
+    """The source words spoken during a target cue (the cues overlapping it in time)."""
+    return " ".join(
+        plain_text(s) for s in source if s.start_ms < cue.end_ms and s.end_ms > cue.start_ms
+    )
+
+
+def upload_revision(
+    ctx: Context,
+    episode_id: str,
+    language: str,
+    data: bytes,
+    filename: str,
+    principal: Principal,
+) -> tuple[dict, bool]:
+    """Store a corrected file as the track's next revision, by the linguist holding the
+    review. Returns (the reply, whether a revision was created): the same cues as the
+    latest revision create nothing. A broken file changes nothing."""
+    parsed = read_subtitles(data, filename=filename)
+    if parsed.format not in UPLOAD_FORMATS:
+        raise InvalidRequest(
+            f"Upload a corrected {', '.join(UPLOAD_FORMATS)} file, not {parsed.format}.",
+            field="file",
+        )
+    try:
+        check_monotonic(parsed.cues)
+    except InvalidRequest as error:
+        raise SubtitleUnreadable(error.message, **error.details) from error
+    blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in parsed.cues]).encode())
+    with ctx.db.session() as session:
+        track = TrackRepository(session).find(episode_id, language)
+        reviews = ReviewRepository(session)
+        review = reviews.live_for_track(track.id)
+        if review is None:
+            raise Conflict(f"The {language} track is not in review yet.")
+        # Forbidden / Conflict unless this linguist holds a live claim on the review.
+        after = transition(
+            to_domain(review), ReviewAction.EDIT, principal, utcnow(), review_lease(ctx)
+        )
+        previous = track.revisions[-1]
+        if previous.cues_sha256 == blob.sha256:
+            return {"revision": previous.number, "unchanged": True}, False
+        before_cues = load_cues(ctx, previous.cues_sha256)
+        revision = TrackRepository(session).add_revision(
+            track, blob.sha256, len(parsed.cues), principal.name
+        )
+        if not reviews.update_if_unchanged(
+            review.id, review.version, lease_expires_at=after.lease_expires_at
+        ):
+            raise Conflict("The review changed while the file was stored; try again.")
+        number = revision.number
+        AuditLog(session).record(
+            principal.name,
+            "track.revision",
+            f"review:{review.id}",
+            {"revision": previous.number},
+            {"revision": number, "file": filename, "format": parsed.format},
+        )
+    qc = qc_track(ctx, episode_id, language, number)
+    with ctx.db.session() as session:  # the queue shows this revision's QC counts
+        stored = TrackRepository(session).find(episode_id, language).revisions[-1]
+        stored.qc = {
+            "errors": qc["summary"]["errors"],
+            "warnings": qc["summary"]["warnings"],
+            "glossary_issues": qc["summary"]["by_rule"].get("glossary", 0),
+        }
+    reply = {
+        "revision": number,
+        "unchanged": False,
+        "author": principal.name,
+        "format": parsed.format,
+        "warnings": parsed.warnings,
+        "diff": diff_revisions(before_cues, parsed.cues).to_dict(),
+        "qc": qc,
+    }
+    return reply, True
+
+
+def deliverable(
+    ctx: Context, episode_id: str, language: str, fmt: str
+) -> tuple[RenderedTrack, dict]:
+    """The approved revision of a track in ``fmt``, and the approval it comes from."""
+    with ctx.db.session() as session:
+        EpisodeRepository(session).get(episode_id)
+        track = TrackRepository(session).find(episode_id, language)
+        approved = [
+            r
+            for r in ReviewRepository(session).for_episode(episode_id)
+            if r.track_id == track.id
+            and r.state == ReviewState.APPROVED
+            and r.approved_revision is not None
+        ]
+        if not approved:
+            raise NotFound(
+                f"The {language} track of episode {episode_id} has no approved revision yet; "
+                "deliverables come only from approved revisions.",
+                episode_id=episode_id,
+                language=language,
+            )
+        latest = max(approved, key=lambda r: r.round)
+        approved_revision: int = latest.approved_revision  # type: ignore[assignment]
+        approval = {
+            "review_id": latest.id,
+            "round": latest.round,
+            "revision": latest.approved_revision,
+            "approved_by": latest.approved_by,
+            "approved_at": latest.approved_at.isoformat().replace("+00:00", "Z")
+            if latest.approved_at
+            else None,
+            "waiver": latest.waiver,
+        }
+    return render_track(ctx, episode_id, language, fmt, approved_revision), approval
