@@ -12,12 +12,12 @@ from ..services import qc as qc_service
 from ..services import track_files
 from ..services.access import require_scope_of_episode
 from .auth import authenticate_request, principal
+from .uploads import small_upload
 
 blueprint = Blueprint("episodes", __name__)
 blueprint.before_request(authenticate_request)
 
 MAX_PAGE = 200
-MAX_SUBTITLE_BYTES = 20 * 1024 * 1024  # a feature film's subtitles are well under 1 MB
 
 
 def _ctx():
@@ -91,14 +91,9 @@ def get_track_qc(episode_id: str, language: str):
 def upload_revision(episode_id: str, language: str):
     require_role(principal(), Role.LINGUIST)
     require_track_access(episode_id, language)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise InvalidRequest("Send the corrected file as a multipart field `file`.", field="file")
-    data = upload.stream.read(MAX_SUBTITLE_BYTES + 1)
-    if len(data) > MAX_SUBTITLE_BYTES:
-        raise InvalidRequest(f"A subtitle file is at most {MAX_SUBTITLE_BYTES} bytes.")
+    data, filename = small_upload("corrected subtitle file")
     reply, created = track_files.upload_revision(
-        _ctx(), episode_id, language, data, upload.filename, principal()
+        _ctx(), episode_id, language, data, filename, principal()
     )
     return jsonify(reply), 201 if created else 200
 

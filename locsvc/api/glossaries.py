@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from flask import Blueprint, current_app, jsonify, request
 
-from ..adapters.storage_fs import HashingWriter
 from ..domain.access import Role, require_role
 from ..domain.errors import InvalidRequest
 from ..services import glossaries as service
 from .auth import authenticate_request, principal
+from .uploads import small_upload
 
 blueprint = Blueprint("glossaries", __name__)
 blueprint.before_request(authenticate_request)
@@ -21,14 +19,7 @@ def _ctx():
 
 
 def _upload() -> tuple[bytes, str]:
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        raise InvalidRequest("Send the glossary as a multipart field named `file`.", field="file")
-    # Uploads stream into media storage's temp dir (app.StreamingUploadRequest); a
-    # glossary is small, so it is read back whole, and the temp file goes at teardown.
-    writer = cast(HashingWriter, upload.stream)
-    writer.close()
-    return writer.path.read_bytes(), upload.filename
+    return small_upload("glossary")
 
 
 def _form(name: str) -> str:

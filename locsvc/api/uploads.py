@@ -1,0 +1,25 @@
+"""Small uploaded files (glossaries, corrected subtitles), read back whole."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from flask import request
+
+from ..adapters.storage_fs import HashingWriter
+from ..domain.errors import InvalidRequest
+
+MAX_SMALL_FILE_BYTES = 20 * 1024 * 1024  # a feature film's subtitles are well under 1 MB
+
+
+def small_upload(what: str) -> tuple[bytes, str]:
+    """(content, file name) of the multipart field `file`. Uploads stream into media
+    storage's temp dir (app.StreamingUploadRequest); the temp file goes at teardown."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidRequest(f"Send the {what} as a multipart field named `file`.", field="file")
+    writer = cast(HashingWriter, upload.stream)
+    writer.close()
+    if writer.size > MAX_SMALL_FILE_BYTES:
+        raise InvalidRequest(f"A {what} is at most {MAX_SMALL_FILE_BYTES // 2**20} MB.")
+    return writer.path.read_bytes(), upload.filename

@@ -1,0 +1,141 @@
+"""The review loop through the API on the embedded default: queue, claim, XLIFF out,
+corrections in, approval, deliverables, provenance."""
+
+import io
+
+import jiwer
+import pytest
+
+from .review_fixtures import SPANISH, build_cast
+
+
+@pytest.fixture
+def cast(app, client, auth, data_dir):
+    return build_cast(app, client, auth, data_dir)
+
+
+def spanish_review(client, cast, who="ana") -> dict:
+    items = client.get("/api/v1/reviews?language=es", headers=cast.auth(who)).json["items"]
+    (review,) = [i for i in items if i["episode_id"] == cast.episode_id]
+    return review
+
+
+def upload(client, cast, who, name, body, language="es"):
+    return client.post(
+        f"/api/v1/episodes/{cast.episode_id}/tracks/{language}/revisions",
+        headers=cast.auth(who),
+        data={"file": (io.BytesIO(body.encode()), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_queue_lists_tracks_in_scope_with_qc_and_pages(client, cast, auth):
+    every = client.get("/api/v1/reviews", headers=auth).json["items"]
+    assert {(i["language"], i["state"], i["kind"]) for i in every} == {
+        ("en", "queued", "source"), ("es", "queued", "translation"),
+    }  # fmt: skip
+    assert every[0]["qc"] == {"errors": 0, "warnings": 0, "glossary_issues": 0}
+    assert [i["language"] for i in client.get("/api/v1/reviews", headers=cast.auth("ana")).json[
+        "items"]] == ["es"]  # fmt: skip
+    assert client.get("/api/v1/reviews", headers=cast.auth("fred")).json["items"] == []
+    assert client.get("/api/v1/reviews", headers=cast.auth("olga")).json["items"] == []
+    first = client.get("/api/v1/reviews?limit=1", headers=auth).json
+    second = client.get(f"/api/v1/reviews?limit=1&cursor={first['next']}", headers=auth).json
+    assert first["items"][0]["id"] > second["items"][0]["id"]
+    assert client.get("/api/v1/reviews?state=done", headers=auth).status_code == 400
+
+
+def test_a_full_round(client, cast):
+    review = spanish_review(client, cast)
+    base = f"/api/v1/reviews/{review['id']}"
+    claimed = client.post(f"{base}/claim", headers=cast.auth("ana"))
+    assert claimed.status_code == 200 and claimed.json["assignee"] == "ana"
+    taken = client.post(f"{base}/claim", headers=cast.auth("bea"))
+    assert taken.status_code == 409 and taken.json["error"]["code"] == "conflict"
+
+    track = f"/api/v1/episodes/{cast.episode_id}/tracks/es"
+    xliff = client.get(f"{track}?format=xliff", headers=cast.auth("ana"))
+    assert xliff.status_code == 200 and 'id="c2700"' in xliff.text
+    assert "<source>ask not what your country can do for you,</source>" in xliff.text
+    corrected = xliff.text.replace("Y así que mi amigo", "Y así, mis compatriotas")
+
+    stored = upload(client, cast, "ana", "fix.xlf", corrected)
+    assert stored.status_code == 201, stored.json
+    assert stored.json["revision"] == 2 and stored.json["author"] == "ana"
+    assert stored.json["diff"]["text_edits"] == 1 and stored.json["diff"]["cues_changed"] == 1
+    assert stored.json["qc"]["summary"]["revision"] == 2
+    again = upload(client, cast, "ana", "fix.xlf", corrected)
+    assert again.status_code == 200 and again.json["unchanged"]
+
+    broken = upload(client, cast, "ana", "broken.srt", "1\n00:00:01,000 --> nonsense\nHola\n")
+    assert broken.status_code == 400 and broken.json["error"]["code"] == "invalid_subtitle"
+    assert "line" in broken.json["error"]["details"]
+    assert client.get(track, headers=cast.auth("ana")).headers["X-Revision"] == "2"
+    assert upload(client, cast, "bea", "fix.xlf", corrected).status_code == 409  # not hers
+
+    deliverable = f"/api/v1/episodes/{cast.episode_id}/deliverables/es"
+    assert client.get(deliverable, headers=cast.auth("pat")).status_code == 404
+    assert client.post(f"{base}/submit", headers=cast.auth("ana")).json["state"] == "submitted"
+    assert client.post(f"{base}/approve", headers=cast.auth("pat")).status_code == 403
+    approved = client.post(f"{base}/approve", headers=cast.auth("bea"))
+    assert approved.status_code == 200, approved.json
+    assert approved.json["approved_revision"] == 2
+
+    for fmt in ("srt", "vtt", "ttml", "xliff"):
+        delivered = client.get(f"{deliverable}?format={fmt}", headers=cast.auth("pat"))
+        assert delivered.status_code == 200 and delivered.headers["X-Revision"] == "2"
+        assert "compatriotas" in delivered.text
+        assert "provenance" in delivered.headers["Link"]
+
+    record = client.get(f"/api/v1/episodes/{cast.episode_id}/provenance",
+                        headers=cast.auth("pat")).json  # fmt: skip
+    actions = [(a["actor"], a["action"]) for a in record["human_actions"]]
+    assert actions == [
+        ("admin", "episode.create"), ("ana", "review.claim"), ("ana", "track.revision"),
+        ("ana", "review.submit"), ("bea", "review.approve"),
+    ]  # fmt: skip
+    (spanish,) = [t for t in record["tracks"] if t["language"] == "es"]
+    assert [r["author"] for r in spanish["revisions"]] == ["pipeline", "ana"]
+    post_edit = spanish["reviews"][0]["post_edit"]
+    assert post_edit["engine"] == "apertium" and post_edit["edited_by"] == ["ana"]
+    machine = " ".join(line for cue in SPANISH for line in cue.lines)
+    final = machine.replace("Y así que mi amigo", "Y así, mis compatriotas")
+    assert post_edit["word_edit_rate"] == round(jiwer.wer(final, machine), 4) > 0
+    assert post_edit["char_edit_rate"] == round(jiwer.cer(final, machine), 4) > 0
+
+    reopened = client.post(f"{base}/reopen", headers=cast.auth("pat"))
+    assert reopened.status_code == 200 and reopened.json["round"] == 2
+    assert reopened.json["state"] == "queued"
+    # The approved round still delivers until a new approval.
+    assert client.get(deliverable, headers=cast.auth("pat")).headers["X-Revision"] == "2"
+
+
+def test_approval_with_qc_errors_needs_a_waiver(app, client, cast):
+    from .review_fixtures import store_track
+
+    ctx = app.extensions["locsvc"]
+    store_track(ctx, cast.episode_id, "es", "translation", SPANISH,
+                qc={"errors": 2, "warnings": 0, "glossary_issues": 0})  # fmt: skip
+    review = spanish_review(client, cast)
+    base = f"/api/v1/reviews/{review['id']}"
+    client.post(f"{base}/claim", headers=cast.auth("ana"))
+    client.post(f"{base}/submit", headers=cast.auth("ana"))
+    refused = client.post(f"{base}/approve", headers=cast.auth("bea"), json={})
+    assert refused.status_code == 400 and refused.json["error"]["details"]["qc_errors"] == 2
+    reason = {"waiver": "Lyrics: reading speed agreed with the client."}
+    waived = client.post(f"{base}/approve", headers=cast.auth("bea"), json=reason)
+    assert waived.status_code == 200 and waived.json["waiver"].startswith("Lyrics")
+
+
+def test_rotated_and_revoked_tokens(client, cast, auth):
+    old = cast.auth("ana")
+    rotated = client.post("/api/v1/users/ana/rotate", headers=old)
+    assert rotated.status_code == 200
+    assert client.get("/api/v1/reviews", headers=old).status_code == 401
+    fresh = {"Authorization": f"Bearer {rotated.json['token']}"}
+    assert client.get("/api/v1/reviews", headers=fresh).status_code == 200
+    assert client.post("/api/v1/users/ana/revoke", headers=fresh).status_code == 403
+    assert client.post("/api/v1/users/ana/revoke", headers=auth).status_code == 200
+    assert client.get("/api/v1/reviews", headers=fresh).status_code == 401
+    audit = client.get("/api/v1/audit", headers=auth).json["items"]
+    assert {"user.rotate", "user.revoke"} <= {e["action"] for e in audit}
