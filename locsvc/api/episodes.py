@@ -61,7 +61,7 @@ def list_episodes():
     limit = _int_arg("limit", 50, 1, MAX_PAGE)
     offset = _int_arg("offset", 0, 0, None)
     items = service.list_episodes(
-        _ctx(), request.args.get("show"), request.args.get("status"), limit, offset
+        _ctx(), principal(), request.args.get("show"), request.args.get("status"), limit, offset
     )
     return jsonify({"items": items, "limit": limit, "offset": offset})
 

@@ -265,8 +265,15 @@ def episode_view(ctx: Context, episode_id: str) -> dict:
 
 
 def list_episodes(
-    ctx: Context, show: str | None, status: str | None, limit: int, offset: int
+    ctx: Context,
+    principal: Principal,
+    show: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
 ) -> list[dict]:
+    """Episodes, newest first; a linguist assigned to shows sees only theirs."""
+    within = principal.shows if principal.role is Role.LINGUIST else ()
     with ctx.db.session() as session:
         return [
             {
@@ -277,7 +284,7 @@ def list_episodes(
                 "source_language": e.source_language,
                 "created_at": _iso(e.created_at),
             }
-            for e in EpisodeRepository(session).find_many(show, status, limit, offset)
+            for e in EpisodeRepository(session).find_many(show, status, limit, offset, within)
         ]
 
 

@@ -62,11 +62,18 @@ class EpisodeRepository:
         )
 
     def find_many(
-        self, show: str | None = None, status: str | None = None, limit: int = 50, offset: int = 0
+        self,
+        show: str | None = None,
+        status: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        within_shows: Sequence[str] = (),
     ) -> Sequence[Episode]:
         query = select(Episode).order_by(Episode.created_at.desc(), Episode.id)
         if show:
             query = query.where(Episode.show == show)
+        if within_shows:
+            query = query.where(Episode.show.in_(within_shows))
         if status:
             query = query.where(Episode.status == status)
         return self.session.scalars(query.limit(limit).offset(offset)).all()
