@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-quick setup system-deps lint bench bench-mt clean
+.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review clean
 
 demo: setup  ## set everything up, then localize the bundled JFK sample into es and pt-BR (embedded default)
 	$(BIN)/locsvc localize samples/jfk.mp3 --show demo --language en --to es,pt-BR --out out
@@ -46,6 +46,9 @@ bench-mt: setup  ## per MT engine: term success, chrF, throughput, orchestration
 		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q diatheke sword-text-web sword-text-sparv; }
 	$(BIN)/python benchmarks/mt_glossary.py
 	$(BIN)/python benchmarks/mt_orchestration.py
+
+bench-review: setup  ## review queue listing and claim latency with 1k and 10k tracks (PostgreSQL)
+	$(BIN)/python benchmarks/review_queue.py
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache
