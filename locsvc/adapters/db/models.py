@@ -229,7 +229,7 @@ class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (
         UniqueConstraint("track_id", "round"),
-        Index("ix_reviews_queue", "live", "state", "language", "show", "id"),
+        Index("ix_reviews_queue", "live", "language", "state", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -49,8 +49,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("track_id", "round", name=op.f("uq_reviews_track_id")),
     )  # fmt: skip
     op.create_index(op.f("ix_reviews_episode_id"), "reviews", ["episode_id"], unique=False)
-    # The queue's filters: live rounds by state, language, show; newest id first.
-    op.create_index("ix_reviews_queue", "reviews", ["live", "state", "language", "show", "id"])
+    # A linguist's queue: live rounds of a language in a state, newest id first.
+    op.create_index("ix_reviews_queue", "reviews", ["live", "language", "state", "id"])
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
