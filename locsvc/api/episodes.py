@@ -42,6 +42,8 @@ def create_episode():
         idempotency_key=idempotency_key,
         targets=service.parse_targets(request.form.get("targets")),
         glossary=request.form.get("glossary", "").strip() or None,
+        priority=request.form.get("priority", "normal").strip() or "normal",
+        due=request.form.get("due", "").strip() or None,
     )
     episode_id = service.create_episode(_ctx(), upload.stream, meta, principal())
     return _accepted(episode_id, replayed=False)

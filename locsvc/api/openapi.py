@@ -79,6 +79,21 @@ OPENAPI: dict = {
                                     "title": {"type": "string"},
                                     "show": {"type": "string", "pattern": "^[a-z0-9_-]+$"},
                                     "source_language": {"type": "string"},
+                                    "targets": {
+                                        "type": "string",
+                                        "description": "comma list of languages to translate "
+                                        "into (400 unsupported_language_pair if none can)",
+                                    },
+                                    "glossary": {
+                                        "type": "string",
+                                        "description": "a glossary id, or a show slug whose "
+                                        "glossaries to use",
+                                    },
+                                    "priority": {
+                                        "type": "string",
+                                        "enum": ["low", "normal", "high", "urgent"],
+                                    },
+                                    "due": {"type": "string", "format": "date-time"},
                                 },
                             }
                         }
@@ -163,7 +178,7 @@ OPENAPI: dict = {
                     {
                         "name": "format",
                         "in": "query",
-                        "schema": {"type": "string", "enum": ["srt", "vtt"]},
+                        "schema": {"type": "string", "enum": ["srt", "vtt", "ttml", "xliff"]},
                     },
                     {
                         "name": "revision",
@@ -179,3 +194,108 @@ OPENAPI: dict = {
         },
     },
 }
+
+
+def _operation(summary: str, params: tuple[str, ...], ok: str, errors: str, body: str = "") -> dict:
+    """A compact operation: path parameters named in ``params``, error codes listed."""
+    operation: dict = {
+        "summary": summary,
+        "parameters": [
+            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+            for p in params
+        ],
+        "responses": {ok.split(" ", 1)[0]: {"description": ok.split(" ", 1)[1]}}
+        | {code: _ERROR for code in errors.split()},
+    }
+    if body:
+        operation["requestBody"] = {"content": {body: {"schema": {"type": "object"}}}}
+    return operation
+
+
+_REVIEW_ACTIONS = {
+    "claim": "Claim the track (a lease); 409 when another linguist holds it",
+    "release": "Give the claim back",
+    "submit": "Submit the claimed track for approval",
+    "approve": "Approve the latest revision; {waiver: reason} when QC has errors",
+    "request-changes": "Send a submitted track back: {comment}",
+    "reopen": "Open a new review round on an approved track",
+}
+
+OPENAPI["paths"].update(
+    {
+        "/episodes/{id}/tracks/{lang}/revisions": {
+            "post": _operation(
+                "Upload a corrected SRT, WebVTT or XLIFF as a new revision (the claim holder); "
+                "returns {revision, diff, qc}; 200 unchanged when the cues are the same",
+                ("id", "lang"), "201 the new revision", "400 401 403 404 409",
+                "multipart/form-data",
+            )
+        },
+        "/episodes/{id}/deliverables/{lang}": {
+            "get": _operation(
+                "The approved revision as srt, vtt, ttml or xliff (?format=); "
+                "Link: rel=provenance", ("id", "lang"), "200 the file", "400 401 403 404",
+            )
+        },
+        "/episodes/{id}/provenance": {
+            "get": _operation(
+                "Source media hash, models and engines with versions and hashes, glossary "
+                "versions, QC per revision, every human action", ("id",), "200 the record",
+                "401 403 404",
+            )
+        },
+        "/reviews": {
+            "get": _operation(
+                "The review queue (?state=&language=&show=&limit=&cursor=): "
+                "{items, next}", (), "200 a page", "400 401 403",
+            )
+        },
+        "/reviews/{id}": {
+            "get": _operation("One review", ("id",), "200 the review", "401 403 404")
+        },
+        **{
+            f"/reviews/{{id}}/{action}": {
+                "post": _operation(summary, ("id",), "200 the review", "400 401 403 404 409",
+                                   "application/json")
+            }
+            for action, summary in _REVIEW_ACTIONS.items()
+        },
+        "/glossaries": {
+            "post": _operation(
+                "Import a glossary file (CSV/TSV/TBX) as the show's next version for a pair",
+                (), "201 the version (200 unchanged)", "400 401 403", "multipart/form-data",
+            ),
+            "get": _operation("Glossaries (?show=)", (), "200 {items}", "401"),
+        },
+        "/glossaries/{id}": {
+            "get": _operation("A glossary version (?version=)", ("id",), "200 with entries",
+                              "400 401 404")
+        },
+        "/glossaries/{id}/entries:import": {
+            "post": _operation("A new version of this glossary from a file", ("id",),
+                               "201 the version", "400 401 403 404", "multipart/form-data")
+        },
+        "/users": {
+            "post": _operation("Create a user (admin): {name, role, languages, shows}; "
+                               "the token is in the reply, once", (), "201 {name, role, token}",
+                               "400 401 403", "application/json")
+        },
+        "/users/{name}/rotate": {
+            "post": _operation("A new token (admin, or the user itself)", ("name",),
+                               "200 {token}", "401 403 404")
+        },
+        "/users/{name}/revoke": {
+            "post": _operation("Revoke a user's token (admin)", ("name",), "200 revoked",
+                               "401 403 404")
+        },
+        "/reports/post-editing": {
+            "get": _operation("Mean post-editing effort of approved tracks "
+                              "(?by=language|engine|linguist|episode|show)", (),
+                              "200 {by, items}", "400 401 403")
+        },
+        "/audit": {
+            "get": _operation("The audit log, newest first (admin; ?cursor=)", (),
+                              "200 {items, next}", "401 403")
+        },
+    }
+)  # fmt: skip

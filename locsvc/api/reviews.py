@@ -8,6 +8,7 @@ from ..domain.access import Role, require_role
 from ..domain.errors import InvalidRequest
 from ..domain.review import ReviewAction
 from ..services import reviews as service
+from ..services.post_edit import post_edit_report
 from .auth import authenticate_request, principal
 
 blueprint = Blueprint("reviews", __name__)
@@ -67,3 +68,11 @@ def act(review_id: int, action: str):
     if comment is not None and not isinstance(comment, str):
         raise InvalidRequest("`comment` is text.", field="comment")
     return jsonify(service.act(_ctx(), review_id, ACTIONS[action], principal(), waiver, comment))
+
+
+@blueprint.get("/reports/post-editing")
+def post_editing_report():
+    """Mean post-editing effort of approved tracks, ?by=language|engine|linguist|episode|show."""
+    require_role(principal(), Role.PRODUCER)
+    by = request.args.get("by", "language")
+    return jsonify({"by": by, "items": post_edit_report(_ctx(), by)})

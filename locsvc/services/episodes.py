@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -35,6 +35,7 @@ from .ports import Translators
 
 SHOW_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 MAX_IDEMPOTENCY_KEY = 200
+PRIORITIES = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 # Stage names are "translate:<tag>" in a 40-character column.
 MAX_LANGUAGE_TAG = 30
 
@@ -48,6 +49,8 @@ class NewEpisode:
     idempotency_key: str | None = None  # a repeat with the same key answers the first episode
     targets: tuple[str, ...] = ()  # languages to translate the source track into
     glossary: str | None = None  # a glossary id or a show slug; None: the episode's show
+    priority: str = "normal"  # low, normal, high, urgent: the review queue's order
+    due: str | None = None  # ISO 8601: when the reviewed tracks are due
 
     def validated(self, translators: Translators | None = None) -> NewEpisode:
         """Self, checked; target languages are checked only when ``translators`` is given."""
@@ -67,6 +70,9 @@ class NewEpisode:
         if translators is not None:
             for target in self.targets:
                 check_target(target, self.source_language, translators)
+        if self.priority not in PRIORITIES:
+            raise InvalidRequest(f"`priority` is one of {', '.join(PRIORITIES)}.", field="priority")
+        self.due_at()  # InvalidRequest when not a date
         if self.glossary is not None and not (
             self.glossary.isdigit() or is_show_slug(self.glossary)
         ):
@@ -74,6 +80,17 @@ class NewEpisode:
                 "`glossary` must be a glossary id or a show slug.", field="glossary"
             )
         return self
+
+    def due_at(self) -> datetime | None:
+        if not self.due:
+            return None
+        try:
+            moment = datetime.fromisoformat(self.due.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise InvalidRequest(
+                f"`due` {self.due!r} is not an ISO 8601 date or time.", field="due"
+            ) from error
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def is_show_slug(text: str) -> bool:
@@ -185,6 +202,8 @@ def create_episode(
                     media_info=info.to_dict(),
                     asr_model=ctx.settings.asr_model,
                     glossary=meta.glossary,
+                    priority=PRIORITIES[meta.priority],
+                    due_at=meta.due_at(),
                     created_by=principal.name,
                     idempotency_key=meta.idempotency_key,
                     stages=stages,

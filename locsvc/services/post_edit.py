@@ -6,11 +6,14 @@ block shifts, so a moved phrase counts as deleted and inserted)."""
 
 from __future__ import annotations
 
+import statistics
+
 import jiwer
 from sqlalchemy.orm import Session
 
 from ..adapters.db.models import TrackRevision
-from ..adapters.db.repositories import TrackRepository
+from ..adapters.db.repositories import ReviewRepository, TrackRepository
+from ..domain.errors import InvalidRequest
 from ..wiring import Context
 from .episodes import load_cues
 from .stages import PIPELINE_AUTHOR
@@ -41,3 +44,35 @@ def post_edit_rates(
         "char_edit_rate": round(jiwer.cer(final_text, machine_text), 4),
         "edited_by": sorted({r.author for r in revisions if r.author != PIPELINE_AUTHOR}),
     }
+
+
+REPORT_KEYS = ("language", "engine", "linguist", "episode", "show")
+
+
+def post_edit_report(ctx: Context, by: str) -> list[dict]:
+    """Mean edit rates of approved reviews, grouped ``by`` one of REPORT_KEYS: which
+    engines and languages need the most human work."""
+    if by not in REPORT_KEYS:
+        raise InvalidRequest(f"`by` is one of {', '.join(REPORT_KEYS)}.", field="by")
+    groups: dict[str, list[dict]] = {}
+    with ctx.db.session() as session:
+        for review in ReviewRepository(session).approved_with_post_edit():
+            rates = review.post_edit or {}
+            keys = {
+                "language": [review.language],
+                "engine": [rates.get("engine", "?")],
+                "linguist": rates.get("edited_by") or ["(no edits)"],
+                "episode": [review.episode_id],
+                "show": [review.show],
+            }[by]
+            for key in keys:
+                groups.setdefault(key, []).append(rates)
+    return [
+        {
+            by: key,
+            "approved_tracks": len(rows),
+            "word_edit_rate": round(statistics.fmean(r["word_edit_rate"] for r in rows), 4),
+            "char_edit_rate": round(statistics.fmean(r["char_edit_rate"] for r in rows), 4),
+        }
+        for key, rows in sorted(groups.items())
+    ]

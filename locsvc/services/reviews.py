@@ -21,9 +21,11 @@ from ..domain.review import (
     transition,
 )
 from ..wiring import Context
+from .episodes import PRIORITIES
 from .post_edit import post_edit_rates
 
 MAX_PAGE = 200
+PRIORITY_NAMES = {value: name for name, value in PRIORITIES.items()}
 
 
 def review_lease(ctx: Context) -> timedelta:
@@ -52,7 +54,7 @@ def review_view(row: ReviewRow, latest: TrackRevision | None) -> dict:
         "round": row.round,
         "assignee": row.assignee,
         "lease_expires_at": _iso(row.lease_expires_at),
-        "priority": row.priority,
+        "priority": PRIORITY_NAMES.get(row.priority, str(row.priority)),
         "due": _iso(row.due_at),
         "revision": latest.number if latest else None,
         "qc": (latest.qc if latest else None) or {},
@@ -157,9 +159,7 @@ def act(
         target_id = review_id
         if action is ReviewAction.REOPEN:
             track = TrackRepository(session).get_by_id(row.track_id)
-            new_round = reviews.open_round(
-                track, track.episode, round_number=after.round, priority=row.priority
-            )
+            new_round = reviews.open_round(track, track.episode, round_number=after.round)
             target_id = new_round.id
         AuditLog(session).record(
             principal.name,

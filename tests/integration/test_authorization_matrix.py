@@ -39,6 +39,8 @@ CASES = [
     ("GET /reviews/{id}", "get", "/reviews/{r}", None, (200, 200, 200, 403, 403, 401, 401)),
     ("GET /audit", "get", "/audit", None, (200, 403, 403, 403, 403, 401, 401)),
     ("GET /glossaries", "get", "/glossaries", None, (200, 200, 200, 200, 200, 401, 401)),
+    ("GET /reports/post-editing", "get", "/reports/post-editing", None,
+     (200, 200, 403, 403, 403, 401, 401)),
     # Changes: after each call the database is rebuilt for the next caller.
     ("POST /episodes", "post", "/episodes", "episode", (202, 202, 403, 403, 403, 401, 401)),
     ("POST revisions (unclaimed)", "post", "/episodes/{e}/tracks/es/revisions", "srt",

@@ -103,6 +103,15 @@ def test_a_full_round(client, cast):
     assert post_edit["word_edit_rate"] == round(jiwer.wer(final, machine), 4) > 0
     assert post_edit["char_edit_rate"] == round(jiwer.cer(final, machine), 4) > 0
 
+    report = client.get("/api/v1/reports/post-editing?by=engine", headers=cast.auth("pat")).json
+    assert report["items"] == [{"engine": "apertium", "approved_tracks": 1,
+                                "word_edit_rate": post_edit["word_edit_rate"],
+                                "char_edit_rate": post_edit["char_edit_rate"]}]  # fmt: skip
+    assert (
+        client.get("/api/v1/reports/post-editing?by=x", headers=cast.auth("pat")).status_code == 400
+    )
+    assert client.get("/api/v1/reports/post-editing", headers=cast.auth("ana")).status_code == 403
+
     reopened = client.post(f"{base}/reopen", headers=cast.auth("pat"))
     assert reopened.status_code == 200 and reopened.json["round"] == 2
     assert reopened.json["state"] == "queued"
@@ -139,3 +148,18 @@ def test_rotated_and_revoked_tokens(client, cast, auth):
     assert client.get("/api/v1/reviews", headers=fresh).status_code == 401
     audit = client.get("/api/v1/audit", headers=auth).json["items"]
     assert {"user.rotate", "user.revoke"} <= {e["action"] for e in audit}
+
+
+def test_priority_and_due_date_reach_the_queue(app, client, auth, data_dir):
+    from ..helpers import upload_episode
+    from .review_fixtures import SOURCE, store_track
+
+    response = upload_episode(client, auth, data_dir / "jfk" / "jfk.mp3", source_language="en",
+                              priority="urgent", due="2026-12-01T18:00:00Z")  # fmt: skip
+    assert response.status_code == 202, response.json
+    store_track(app.extensions["locsvc"], response.json["id"], "en", "source", SOURCE)
+    (item,) = client.get("/api/v1/reviews", headers=auth).json["items"]
+    assert (item["priority"], item["due"]) == ("urgent", "2026-12-01T18:00:00Z")
+    for bad in ({"priority": "asap"}, {"due": "next week"}):
+        refused = upload_episode(client, auth, data_dir / "jfk" / "jfk.mp3", **bad)
+        assert refused.status_code == 400 and refused.json["error"]["details"]["field"] in bad

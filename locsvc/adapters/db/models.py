@@ -86,6 +86,9 @@ class Episode(Base):
     # The glossary the upload asked for (a glossary id, or a show slug whose glossaries
     # to use); None: the episode's own show, then the default scope.
     glossary: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Carried into the review queue: how urgent the episode's tracks are, and when due.
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_by: Mapped[str] = mapped_column(String(200))
     # The client's Idempotency-Key: a repeated upload with it answers the first episode.
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)

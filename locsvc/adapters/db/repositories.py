@@ -452,9 +452,7 @@ class ReviewRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def open_round(
-        self, track: Track, episode: Episode, round_number: int = 1, priority: int = 1
-    ) -> ReviewRow:
+    def open_round(self, track: Track, episode: Episode, round_number: int = 1) -> ReviewRow:
         row = ReviewRow(
             track_id=track.id,
             round=round_number,
@@ -464,7 +462,8 @@ class ReviewRepository:
             kind=track.kind,
             state="queued",
             live=True,
-            priority=priority,
+            priority=episode.priority,
+            due_at=episode.due_at,
             version=1,
         )
         self.session.add(row)
@@ -515,6 +514,11 @@ class ReviewRepository:
         if after_id is not None:
             query = query.where(ReviewRow.id < after_id)
         return self.session.scalars(query.order_by(ReviewRow.id.desc()).limit(limit)).all()
+
+    def approved_with_post_edit(self) -> Sequence[ReviewRow]:
+        return self.session.scalars(
+            select(ReviewRow).where(ReviewRow.state == "approved", ReviewRow.post_edit.is_not(None))
+        ).all()
 
     def for_episode(self, episode_id: str) -> Sequence[ReviewRow]:
         return self.session.scalars(

@@ -67,9 +67,15 @@ def upgrade() -> None:
     op.create_index(op.f("ix_audit_log_target"), "audit_log", ["target"], unique=False)
     with op.batch_alter_table("track_revisions") as batch:
         batch.add_column(sa.Column("qc", sa.JSON(), nullable=True))
+    with op.batch_alter_table("episodes") as batch:
+        batch.add_column(sa.Column("priority", sa.Integer(), nullable=False, server_default="1"))
+        batch.add_column(sa.Column("due_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("episodes") as batch:
+        batch.drop_column("due_at")
+        batch.drop_column("priority")
     with op.batch_alter_table("track_revisions") as batch:
         batch.drop_column("qc")
     op.drop_index(op.f("ix_audit_log_target"), table_name="audit_log")
