@@ -23,8 +23,16 @@ ALL_QUEUES = (QUEUE_ASR, QUEUE_MT, QUEUE_TTS)
 STAGE_SOFT_TIME_LIMIT_S = 6 * 3600
 
 
+# Redis keeps one list per priority step and serves the lower step first.
+REDIS_PRIORITY = {"queue_order_strategy": "priority", "priority_steps": list(range(10))}
+
+
 def celery_config(settings: Settings) -> dict:
+    # Only Redis gets transport options: the embedded transport would hand them to
+    # SQLAlchemy's create_engine, and it has no priorities anyway.
+    transport = {"broker_transport_options": REDIS_PRIORITY} if settings.broker_url else {}
     return {
+        **transport,
         "broker_url": settings.broker_url or embedded_broker_url(settings.embedded_queue_path),
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,

@@ -27,6 +27,9 @@ class Settings:
     # A running stage whose heartbeat is older than this is re-queued by the reaper.
     stage_stale_seconds: float = 60.0
     worker_concurrency: int = 1
+    # A stage ready to run but unclaimed this long, with its queue empty, lost its message
+    # (a broker restarted without persistence): the reaper queues it again.
+    lost_message_seconds: float = 120.0
     # MT engine per language pair over the default table: "en:es=apertium,en:pt-BR=bergamot".
     mt_engines: str = ""
     # Local transformers model directories per pair: "en:de=/models/opus-mt-en-de,...".

@@ -11,19 +11,28 @@ from locsvc.domain.pipeline import StageName, translation_language
 
 from .tasks import fan_out_translations, run_episode_stage
 
+# Episode priority (0 low .. 3 urgent) -> Redis message priority (0 is served first).
+# Every message gets one: kombu's Redis transport serves priority-less messages first.
+BROKER_PRIORITY = {0: 9, 1: 6, 2: 3, 3: 0}
 
-def dispatch_episode_stages(episode_id: str, stages: Sequence[StageName]) -> None:
+
+def dispatch_episode_stages(
+    episode_id: str, stages: Sequence[StageName], priority: int | None = None
+) -> None:
     """Source stages as one chain on the asr queue, ending with the fan-out of the
     episode's pending translations (on asr too: an episode without targets must not
     wait for an mt worker); translation stages side by side on the mt queue."""
+    level = BROKER_PRIORITY.get(1 if priority is None else priority, 6)
     source = [s for s in stages if translation_language(s) is None]
     translations = [s for s in stages if translation_language(s) is not None]
     if source:
         chain(
-            *(run_episode_stage.si(episode_id, stage).set(queue=QUEUE_ASR) for stage in source),
-            fan_out_translations.si(episode_id).set(queue=QUEUE_ASR),
-        ).apply_async()
+            *(run_episode_stage.si(episode_id, stage).set(queue=QUEUE_ASR, priority=level)
+              for stage in source),
+            fan_out_translations.si(episode_id).set(queue=QUEUE_ASR, priority=level),
+        ).apply_async()  # fmt: skip
     if translations:
         group(
-            run_episode_stage.si(episode_id, stage).set(queue=QUEUE_MT) for stage in translations
+            run_episode_stage.si(episode_id, stage).set(queue=QUEUE_MT, priority=level)
+            for stage in translations
         ).apply_async()

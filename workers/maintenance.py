@@ -9,10 +9,11 @@ import threading
 
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from flask import Flask
+from kombu.exceptions import ChannelError
 
 from locsvc.adapters.db.models import utcnow
 from locsvc.adapters.db.repositories import WorkerRegistry
-from locsvc.services.pipeline import requeue_stale_stages
+from locsvc.services.pipeline import requeue_lost_stages, requeue_stale_stages
 from locsvc.wiring import Context
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,23 @@ class Maintenance:
                 self.ctx.settings.uses_embedded_queue,
             )
 
+    def _queue_is_empty(self, queue: str) -> bool:
+        """Whether the broker holds no message for ``queue`` (Redis and the embedded
+        transport both answer a passive declare with the message count)."""
+        celery = self.app.extensions["celery"]
+        with celery.connection_for_read() as connection:
+            try:
+                declared = connection.default_channel.queue_declare(queue=queue, passive=True)
+            except ChannelError:  # never declared (no consumer yet): it holds nothing
+                return True
+            return declared.message_count == 0
+
     def _loop(self) -> None:
         while not self._stop.wait(self.ctx.settings.heartbeat_seconds):
             try:
                 self._beat()
                 with self.app.app_context():
                     requeue_stale_stages(self.ctx)
+                    requeue_lost_stages(self.ctx, self._queue_is_empty)
             except Exception:  # noqa: BLE001 - a database hiccup must not kill the loop
                 log.exception("worker maintenance failed; trying again")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import episodes, errors, glossaries, health, reviews, shows, users
+from . import episodes, errors, glossaries, health, reviews, rollouts, shows, users
 
 
 def register_api(app: Flask) -> None:
@@ -15,3 +15,4 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(glossaries.blueprint, url_prefix="/api/v1")
     app.register_blueprint(reviews.blueprint, url_prefix="/api/v1")
     app.register_blueprint(users.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(rollouts.blueprint, url_prefix="/api/v1")

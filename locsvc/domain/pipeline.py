@@ -55,6 +55,7 @@ class StageStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # a translation a rollout called off before it started
 
 
 class EpisodeStatus(StrEnum):
@@ -75,7 +76,7 @@ def episode_status(stages: Sequence[StageState]) -> EpisodeStatus:
     statuses = [s.status for s in stages]
     if StageStatus.FAILED in statuses:
         return EpisodeStatus.FAILED
-    if all(s == StageStatus.DONE for s in statuses):
+    if all(s in (StageStatus.DONE, StageStatus.CANCELLED) for s in statuses):
         return EpisodeStatus.READY
     if StageStatus.RUNNING in statuses or any(s == StageStatus.DONE for s in statuses[1:]):
         return EpisodeStatus.PROCESSING
@@ -100,6 +101,18 @@ def may_claim(
         return False
     state = by_name[stage]
     return state.status == StageStatus.PENDING or is_stale(state, now, stale_after)
+
+
+def source_status(stages: Sequence[StageState]) -> StageStatus:
+    """The source pipeline as one status: failed, done, running or pending."""
+    statuses = [s.status for s in stages if translation_language(s.name) is None]
+    if StageStatus.FAILED in statuses:
+        return StageStatus.FAILED
+    if all(s == StageStatus.DONE for s in statuses):
+        return StageStatus.DONE
+    if StageStatus.RUNNING in statuses or StageStatus.DONE in statuses[1:]:
+        return StageStatus.RUNNING
+    return StageStatus.PENDING
 
 
 def first_unfinished(stages: Sequence[StageState]) -> StageName | None:

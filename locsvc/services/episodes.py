@@ -32,6 +32,7 @@ from ..domain.pipeline import (
 )
 from ..wiring import Context
 from .ports import Translators
+from .queueing import queue_stages
 
 SHOW_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 MAX_IDEMPOTENCY_KEY = 200
@@ -221,7 +222,9 @@ def create_episode(
             raise
         return existing
     try:
-        ctx.dispatch(episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO))
+        queue_stages(
+            ctx, episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO), PRIORITIES[meta.priority]
+        )
     except Exception as error:
         # No job, no episode: the caller retries the same upload (its media blob is reused).
         with ctx.db.session() as session:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from enum import StrEnum
 
@@ -21,11 +21,13 @@ from ..domain.pipeline import (
     StageStatus,
     episode_status,
     may_claim,
+    prerequisites,
     stages_to_dispatch,
     translation_language,
     translation_stage,
 )
 from ..wiring import Context
+from .queueing import queue_stages
 from .stages import stage_function
 
 log = logging.getLogger(__name__)
@@ -166,8 +168,43 @@ def requeue_stale_stages(ctx: Context) -> list[tuple[str, StageName]]:
             released = EpisodeRepository(session).release_stale(episode_id, stage, stale_before)
         if released:
             log.warning("re-queuing stage %s of episode %s: its worker stopped", stage, episode_id)
-            ctx.dispatch(episode_id, stages_to_dispatch(stage))
+            queue_stages(ctx, episode_id, stages_to_dispatch(stage))
             requeued.append((episode_id, stage))
+    return requeued
+
+
+def requeue_lost_stages(
+    ctx: Context, queue_is_empty: Callable[[str], bool]
+) -> list[tuple[str, StageName]]:
+    """Queue again every stage that could run (the stages it needs are done), has waited
+    lost_message_seconds since it was queued and since those stages finished, and whose
+    queue is empty: its message is gone (a broker restarted without persistence, or a
+    message dropped before any worker claimed it). A duplicate would be harmless anyway."""
+    now = utcnow()
+    before = now - timedelta(seconds=ctx.settings.lost_message_seconds)
+    with ctx.db.session() as session:
+        repo = EpisodeRepository(session)
+        candidates = repo.pending_queued_before(before)
+        ready = []
+        for episode_id, name in candidates:
+            stages = {s.name: s for s in repo.get(episode_id).stages}
+            needed = [stages[n] for n in prerequisites(name)]
+            if all(s.status == StageStatus.DONE for s in needed) and all(
+                s.finished_at is None or s.finished_at < before for s in needed
+            ):
+                ready.append((episode_id, name))
+    requeued = []
+    # Asked once per sweep: an empty queue now means every ready stage of it is lost.
+    empty = {queue: queue_is_empty(queue) for queue in ("asr", "mt")}
+    for episode_id, name in ready:
+        if not empty["mt" if translation_language(name) is not None else "asr"]:
+            continue  # its message may still be waiting its turn
+        with ctx.db.session() as session:
+            if not EpisodeRepository(session).requeue_if_quiet(episode_id, name, before, now):
+                continue
+        log.warning("re-queuing stage %s of episode %s: its message was lost", name, episode_id)
+        ctx.dispatch(episode_id, stages_to_dispatch(name), _priority(ctx, episode_id))
+        requeued.append((episode_id, name))
     return requeued
 
 
@@ -181,27 +218,41 @@ def dispatch_pending_translations(ctx: Context, episode_id: str) -> list[StageNa
             if translation_language(s.name) is not None and s.status == StageStatus.PENDING
         ]
     if pending:
-        ctx.dispatch(episode_id, pending)
+        queue_stages(ctx, episode_id, pending, _priority(ctx, episode_id))
     return pending
 
 
-def add_translations(ctx: Context, episode_id: str, languages: Sequence[str]) -> list[StageName]:
+def add_translations(
+    ctx: Context, episode_id: str, languages: Sequence[str], redo: Sequence[str] = ()
+) -> list[StageName]:
     """Add translation stages to an existing episode and queue them once its source
     track exists (a rollout adding languages). A language whose stage exists already
-    is left alone. The rows go in before the source track is looked at, and the source
-    chain's fan-out looks at the rows after the source track is done, so a translation
-    added while the source chain runs is queued by one side or the other, never lost."""
+    is left alone, unless it is in ``redo`` and finished, failed or cancelled: then it
+    goes back to pending (a source revised since, a retry). The rows go in before the
+    source track is looked at, and the source chain's fan-out looks at the rows after
+    the source track is done, so a translation added while the source chain runs is
+    queued by one side or the other, never lost."""
     try:
         added = _add_translation_stages(ctx, episode_id, languages)
     except IntegrityError:  # the same language added concurrently: it exists now
         added = _add_translation_stages(ctx, episode_id, languages)
+    with ctx.db.session() as session:
+        repo = EpisodeRepository(session)
+        added += [
+            translation_stage(lang)
+            for lang in redo
+            if translation_stage(lang) not in added
+            and repo.reset_stage(episode_id, translation_stage(lang))
+        ]
+        if added:
+            _refresh_episode_status(repo, episode_id)
     with ctx.db.session() as session:
         states = EpisodeRepository(session).stage_states(episode_id)
     source_done = all(
         s.status == StageStatus.DONE for s in states if translation_language(s.name) is None
     )
     if added and source_done:
-        ctx.dispatch(episode_id, added)
+        queue_stages(ctx, episode_id, added, _priority(ctx, episode_id))
     return added
 
 
@@ -218,3 +269,8 @@ def _add_translation_stages(ctx: Context, episode_id: str, languages: Sequence[s
         if added:
             _refresh_episode_status(repo, episode_id)
     return added
+
+
+def _priority(ctx: Context, episode_id: str) -> int:
+    with ctx.db.session() as session:
+        return EpisodeRepository(session).get(episode_id).priority

@@ -38,7 +38,9 @@ class PipelineDispatcher(Protocol):
     """Puts an episode's stages on the queue: source stages as one chain, in order
     (ending with the fan-out of its pending translations), translations side by side."""
 
-    def __call__(self, episode_id: str, stages: Sequence[StageName]) -> None: ...
+    def __call__(
+        self, episode_id: str, stages: Sequence[StageName], priority: int | None = None
+    ) -> None: ...
 
 
 class Translator(Protocol):

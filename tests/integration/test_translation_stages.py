@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from locsvc.adapters.db.models import StageRun, utcnow
 from locsvc.domain.pipeline import SOURCE_PIPELINE
-from locsvc.services.pipeline import add_translations, requeue_stale_stages
+from locsvc.services.pipeline import add_translations, requeue_lost_stages, requeue_stale_stages
 
 from ..helpers import upload_episode
 
@@ -16,7 +16,7 @@ from ..helpers import upload_episode
 @pytest.fixture
 def dispatched(app):
     calls: list[tuple[str, list[str]]] = []
-    app.extensions["locsvc"].dispatch = lambda episode_id, stages: calls.append(
+    app.extensions["locsvc"].dispatch = lambda episode_id, stages, priority=None: calls.append(
         (episode_id, list(stages))
     )
     return calls
@@ -67,3 +67,19 @@ def test_a_stale_translation_is_requeued_alone(app, episode_id, dispatched):
     set_status(app, episode_id, "running", ["translate:es"], heartbeat=long_ago)
     assert requeue_stale_stages(ctx) == [(episode_id, "translate:es")]
     assert dispatched[-1] == (episode_id, ["translate:es"])
+
+
+def test_a_ready_stage_whose_message_was_lost_is_queued_again_once(app, episode_id, dispatched):
+    ctx = app.extensions["locsvc"]
+    long_ago = utcnow() - timedelta(seconds=ctx.settings.lost_message_seconds + 5)
+    with ctx.db.session() as session:
+        session.execute(
+            update(StageRun)
+            .where(StageRun.episode_id == episode_id)
+            .values(queued_at=long_ago, finished_at=long_ago)
+        )
+    set_status(app, episode_id, "done", [s.value for s in SOURCE_PIPELINE], heartbeat=long_ago)
+    assert requeue_lost_stages(ctx, lambda queue: False) == []  # messages still waiting
+    assert requeue_lost_stages(ctx, lambda queue: True) == [(episode_id, "translate:es")]
+    assert dispatched[-1] == (episode_id, ["translate:es"])
+    assert requeue_lost_stages(ctx, lambda queue: True) == []  # just queued again: wait

@@ -121,6 +121,9 @@ class StageRun(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When its message was last put on the queue: a pending stage whose message was lost
+    # (a broker restarted without persistence) is queued again after a while.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     error_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The stored artifact (a sha256 in media storage) and what produced it.
@@ -272,3 +275,40 @@ class AuditEntry(Base):
     target: Mapped[str] = mapped_column(String(200), index=True)  # "review:12", "episode:ab12"
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class Rollout(Base):
+    """A season (or any set of episodes) into many languages: a matrix of cells."""
+
+    __tablename__ = "rollouts"
+    __table_args__ = (UniqueConstraint("created_by", "idempotency_key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    show: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    languages: Mapped[list] = mapped_column(JSON)
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    glossary: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    cells: Mapped[list[RolloutCell]] = relationship(
+        back_populates="rollout", order_by="RolloutCell.id", cascade="all, delete-orphan"
+    )
+
+
+class RolloutCell(Base):
+    """One (episode, language) of a rollout. Its progress is the episode's stages'."""
+
+    __tablename__ = "rollout_cells"
+    __table_args__ = (UniqueConstraint("rollout_id", "episode_id", "language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rollout_id: Mapped[str] = mapped_column(ForeignKey("rollouts.id", ondelete="CASCADE"))
+    episode_id: Mapped[str] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(35))
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    rollout: Mapped[Rollout] = relationship(back_populates="cells")

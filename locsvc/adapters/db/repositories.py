@@ -17,6 +17,7 @@ from .models import (
     Episode,
     GlossaryRecord,
     GlossaryVersion,
+    Rollout,
     ShowSettings,
     StageRun,
     Track,
@@ -104,6 +105,13 @@ class EpisodeRepository:
             )
         )
         self.session.flush()
+
+    def mark_queued(self, episode_id: str, names: Sequence[StageName], now: datetime) -> None:
+        self.session.execute(
+            update(StageRun)
+            .where(StageRun.episode_id == episode_id, StageRun.name.in_(names))
+            .values(queued_at=now)
+        )
 
     def set_status(
         self, episode_id: str, status: str, error: tuple[str, str] | None = None
@@ -227,6 +235,62 @@ class EpisodeRepository:
                 StageRun.heartbeat_at < stale_before,
             )
             .values(status=StageStatus.PENDING, claim_token=None, claimed_by=None)
+        )
+        return result.rowcount == 1
+
+    def reset_stage(self, episode_id: str, stage: StageName) -> bool:
+        """A finished, failed or cancelled stage back to pending (to run again)."""
+        result = self._execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                StageRun.status.in_(
+                    [StageStatus.DONE, StageStatus.FAILED, StageStatus.CANCELLED]
+                ),
+            )
+            .values(
+                status=StageStatus.PENDING, progress=0.0, claim_token=None, claimed_by=None,
+                error_code=None, error_message=None, finished_at=None,
+            )
+        )  # fmt: skip
+        return result.rowcount == 1
+
+    def cancel_pending(self, episode_id: str, stage: StageName) -> bool:
+        result = self._execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                StageRun.status == StageStatus.PENDING,
+            )
+            .values(status=StageStatus.CANCELLED)
+        )
+        return result.rowcount == 1
+
+    def pending_queued_before(self, before: datetime) -> list[tuple[str, StageName]]:
+        rows = self.session.execute(
+            select(StageRun.episode_id, StageRun.name).where(
+                StageRun.status == StageStatus.PENDING,
+                or_(StageRun.queued_at.is_(None), StageRun.queued_at < before),
+            )
+        ).all()
+        return [(episode_id, name) for episode_id, name in rows]
+
+    def requeue_if_quiet(
+        self, episode_id: str, stage: StageName, before: datetime, now: datetime
+    ) -> bool:
+        """Mark a pending stage queued again, unless someone did since ``before``:
+        of several reapers exactly one re-queues it."""
+        result = self._execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                StageRun.status == StageStatus.PENDING,
+                or_(StageRun.queued_at.is_(None), StageRun.queued_at < before),
+            )
+            .values(queued_at=now)
         )
         return result.rowcount == 1
 
@@ -547,3 +611,61 @@ class AuditLog:
         if after_id is not None:
             query = query.where(AuditEntry.id < after_id)
         return self.session.scalars(query).all()
+
+
+class RolloutRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, rollout: Rollout) -> None:
+        self.session.add(rollout)
+        self.session.flush()
+
+    def get(self, rollout_id: str) -> Rollout:
+        rollout = self.session.get(Rollout, rollout_id, options=[selectinload(Rollout.cells)])
+        if rollout is None:
+            raise NotFound(f"There is no rollout {rollout_id!r}.", rollout_id=rollout_id)
+        return rollout
+
+    def find_by_idempotency_key(self, created_by: str, key: str) -> str | None:
+        return self.session.scalar(
+            select(Rollout.id).where(
+                Rollout.created_by == created_by, Rollout.idempotency_key == key
+            )
+        )
+
+    def episodes_of_show(self, show: str) -> list[str]:
+        return list(
+            self.session.scalars(
+                select(Episode.id)
+                .where(Episode.show == show)
+                .order_by(Episode.created_at, Episode.id)
+            )
+        )
+
+    def stages_of(self, episode_ids: Sequence[str]) -> dict[str, list[StageRun]]:
+        rows = self.session.scalars(
+            select(StageRun).where(StageRun.episode_id.in_(episode_ids)).order_by(StageRun.position)
+        ).all()
+        found: dict[str, list[StageRun]] = {}
+        for row in rows:
+            found.setdefault(row.episode_id, []).append(row)
+        return found
+
+    def recent_stage_seconds(self, translation: bool, limit: int = 200) -> list[float]:
+        """How long recently finished stages took: translations, or whole source runs."""
+        if translation:
+            rows = self.session.execute(
+                select(StageRun.started_at, StageRun.finished_at)
+                .where(StageRun.status == StageStatus.DONE, StageRun.name.like("translate:%"))
+                .order_by(StageRun.finished_at.desc())
+                .limit(limit)
+            ).all()
+        else:
+            rows = self.session.execute(
+                select(func.min(StageRun.started_at), func.max(StageRun.finished_at))
+                .where(StageRun.status == StageStatus.DONE, StageRun.name.not_like("translate:%"))
+                .group_by(StageRun.episode_id)
+                .limit(limit)
+            ).all()
+        return [(end - start).total_seconds() for start, end in rows if start and end]
