@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from .cli_rollout import register as register_rollout_commands
 from .config import Settings
 from .domain.access import Role
 from .domain.errors import InvalidRequest, LocsvcError
@@ -419,6 +420,38 @@ def _worker_alive(ctx) -> bool:
 
     return live_worker_count(ctx.db, ctx.settings) > 0
 
+
+class _RolloutHelpers:
+    """What the rollout commands share with the rest of the command line."""
+
+    @staticmethod
+    def context():
+        from .app import create_app
+
+        _require_schema(_settings())
+        return create_app().extensions["locsvc"]
+
+    @staticmethod
+    def fail(error: LocsvcError, exit_code: int = 1) -> None:
+        _fail(error, exit_code)
+
+    @staticmethod
+    def follow(ctx, rollout_id: str) -> None:
+        """Watch the rollout, with a worker of our own when none is alive (embedded)."""
+        from .cli_rollout import watch
+
+        worker_log = ctx.settings.data_dir / "logs" / "worker.log"
+        spawned = None if _worker_alive(ctx) else _spawn_worker(worker_log)
+        try:
+            view = watch(ctx, rollout_id, console)
+        finally:
+            if spawned is not None:
+                _stop(spawned)
+        if view["state"] != "done":
+            sys.exit(1)
+
+
+register_rollout_commands(main, _RolloutHelpers())
 
 if __name__ == "__main__":
     main()
