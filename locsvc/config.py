@@ -32,6 +32,8 @@ class Settings:
     lost_message_seconds: float = 120.0
     # MT engine per language pair over the default table: "en:es=apertium,en:pt-BR=bergamot".
     mt_engines: str = ""
+    # Most translations an engine runs at once across all workers: "bergamot=1,apertium=4".
+    mt_engine_limits: str = ""
     # Local transformers model directories per pair: "en:de=/models/opus-mt-en-de,...".
     mt_transformers: str = ""
     # A linguist's claim on a track lapses after this long without an upload.
@@ -67,6 +69,16 @@ class Settings:
     @property
     def mt_engine_table(self) -> dict[tuple[str, str], str]:
         return _pair_table("LOCSVC_MT_ENGINES", self.mt_engines, "ENGINE")
+
+    @property
+    def mt_engine_limit_table(self) -> dict[str, int]:
+        table = {}
+        for item in filter(None, (part.strip() for part in self.mt_engine_limits.split(","))):
+            engine, _, count = item.partition("=")
+            if not engine.strip() or not count.strip().isdigit() or int(count) < 1:
+                raise InvalidRequest(f"LOCSVC_MT_ENGINE_LIMITS item {item!r} is not ENGINE=N.")
+            table[engine.strip()] = int(count)
+        return table
 
     @property
     def mt_transformers_table(self) -> dict[tuple[str, str], Path]:

@@ -37,6 +37,7 @@ class Outcome(StrEnum):
     DONE = "done"  # this call did the work
     ALREADY_DONE = "already_done"  # a duplicate delivery: the artifact exists
     SKIPPED = "skipped"  # obsolete dispatch, another live claim, or earlier stages unfinished
+    DEFERRED = "deferred"  # its MT engine is at its concurrency limit: try again shortly
     FAILED = "failed"
 
     @property
@@ -119,6 +120,10 @@ def run_stage(ctx: Context, episode_id: str, stage: StageName, worker: str) -> O
     if outcome is not None:
         log.info("stage %s of %s: %s", stage, episode_id, outcome)
         return outcome
+    if _engine_over_limit(ctx, episode_id, stage):
+        with ctx.db.session() as session:  # give the claim back: another worker may take it
+            EpisodeRepository(session).unclaim(episode_id, stage, claim_token)
+        return Outcome.DEFERRED
     try:
         with _Heartbeat(ctx, episode_id, stage, claim_token) as heartbeat:
             result = stage_function(stage)(ctx, episode_id, heartbeat.report)
@@ -143,6 +148,32 @@ def run_stage(ctx: Context, episode_id: str, stage: StageName, worker: str) -> O
         log.warning("stage %s of %s: claim lost to another worker", stage, episode_id)
         return Outcome.SKIPPED
     return Outcome.DONE
+
+
+def _engine_over_limit(ctx: Context, episode_id: str, stage: StageName) -> bool:
+    """Whether running this translation would put its engine over LOCSVC_MT_ENGINE_LIMITS.
+    Counted after claiming, own claim included, so two workers racing for the last slot
+    both see it taken and both defer (a retry later), rather than both running."""
+    language = translation_language(stage)
+    limits = ctx.settings.mt_engine_limit_table
+    if language is None or not limits:
+        return False
+    with ctx.db.session() as session:
+        repo = EpisodeRepository(session)
+        running = repo.running_translations()
+        source_language = repo.get(episode_id).source_language or "und"
+    engines = []
+    for source, target in running:
+        try:
+            engines.append(ctx.translators.engine_for(source, target))
+        except LocsvcError:
+            continue
+    try:
+        mine = ctx.translators.engine_for(source_language, language)
+    except LocsvcError:
+        return False
+    limit = limits.get(mine)
+    return limit is not None and engines.count(mine) > limit
 
 
 def _fail(

@@ -133,3 +133,25 @@ def restart_redis() -> None:
             return
         time.sleep(0.1)
     raise RuntimeError(f"Redis did not come back at {REDIS_URL}")
+
+
+def test_engine_limits_hold_across_workers(deployment, season, start_worker):
+    """Two worker processes, each engine limited to one translation at a time: no two
+    translations of the same engine ever overlap in time."""
+    limited = {**deployment, "mt_engine_limits": "apertium=1,bergamot=1"}
+    rollout_id = launch(season)
+    start_worker(limited)
+    start_worker(limited)
+    view = wait_until(season, rollout_id)
+    assert_every_cell_done_once(season, view)
+    spans: dict[str, list[tuple[str, str]]] = {}
+    for episode_id in {c["episode_id"] for c in view["cells"]}:
+        episode = season.get(f"/api/v1/episodes/{episode_id}", headers=AUTH).json
+        for stage in episode["stages"]:
+            if stage["name"].startswith("translate:"):
+                engine = "bergamot" if stage["name"].endswith("pt-BR") else "apertium"
+                spans.setdefault(engine, []).append((stage["started_at"], stage["finished_at"]))
+    for engine, intervals in spans.items():
+        intervals.sort()
+        overlaps = [(a, b) for a, b in zip(intervals, intervals[1:], strict=False) if b[0] < a[1]]
+        assert overlaps == [], (engine, overlaps)

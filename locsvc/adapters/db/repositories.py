@@ -268,6 +268,32 @@ class EpisodeRepository:
         )
         return result.rowcount == 1
 
+    def unclaim(self, episode_id: str, stage: StageName, claim_token: str) -> bool:
+        """Give a claim back untouched (the attempt did not happen)."""
+        result = self._execute(
+            update(StageRun)
+            .where(
+                StageRun.episode_id == episode_id,
+                StageRun.name == stage,
+                StageRun.claim_token == claim_token,
+                StageRun.status == StageStatus.RUNNING,
+            )
+            .values(
+                status=StageStatus.PENDING, claim_token=None, claimed_by=None,
+                attempts=StageRun.attempts - 1,
+            )
+        )  # fmt: skip
+        return result.rowcount == 1
+
+    def running_translations(self) -> list[tuple[str, str]]:
+        """(source language, target language) of every translation running now."""
+        rows = self.session.execute(
+            select(Episode.source_language, StageRun.name)
+            .join(Episode, Episode.id == StageRun.episode_id)
+            .where(StageRun.status == StageStatus.RUNNING, StageRun.name.like("translate:%"))
+        ).all()
+        return [(source or "und", name.split(":", 1)[1]) for source, name in rows]
+
     def pending_queued_before(self, before: datetime) -> list[tuple[str, StageName]]:
         rows = self.session.execute(
             select(StageRun.episode_id, StageRun.name).where(
