@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review clean
+.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review bench-rollout clean
 
 demo: setup  ## set everything up, then localize the bundled JFK sample into es and pt-BR (embedded default)
 	$(BIN)/locsvc localize samples/jfk.mp3 --show demo --language en --to es,pt-BR --out out
@@ -49,6 +49,11 @@ bench-mt: setup  ## per MT engine: term success, chrF, throughput, orchestration
 
 bench-review: setup  ## review queue listing and claim latency with 1k and 10k tracks (PostgreSQL)
 	$(BIN)/python benchmarks/review_queue.py
+
+bench-rollout: setup  ## rollout of real speech episodes x 4 languages on 1 and 2 workers vs the work alone
+	$(BIN)/python benchmarks/rollout_overhead.py --joined 4 --workers 1
+	$(BIN)/python benchmarks/rollout_overhead.py --joined 4 --workers 2
+	$(BIN)/python benchmarks/rollout_overhead.py --workers 2
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache
