@@ -293,6 +293,28 @@ OPENAPI["paths"].update(
                               "(?by=language|engine|linguist|episode|show)", (),
                               "200 {by, items}", "400 401 403")
         },
+        "/rollouts": {
+            "post": _operation(
+                'Roll episodes out into languages: {"episodes": [ids] or "show": slug, '
+                '"languages": [...], "priority", "glossary"}; Idempotency-Key honoured',
+                (), "202 {id, status_url}", "400 401 403 404", "application/json",
+            )
+        },
+        "/rollouts/{id}": {
+            "get": _operation(
+                "The matrix: cells {episode_id, language, state, progress, engine, error}, "
+                "totals, throughput_per_minute, eta (s)", ("id",), "200 the rollout",
+                "401 404",
+            )
+        },
+        "/rollouts/{id}/cancel": {
+            "post": _operation("Open cells stop; finished work is kept", ("id",),
+                               "200 the rollout", "401 403 404")
+        },
+        "/rollouts/{id}/retry": {
+            "post": _operation("Failed cells run again", ("id",), "200 the rollout",
+                               "401 403 404")
+        },
         "/audit": {
             "get": _operation("The audit log, newest first (admin; ?cursor=)", (),
                               "200 {items, next}", "401 403")

@@ -150,3 +150,23 @@ def test_up_serves_the_api_with_a_worker(settings_overrides, data_dir, tmp_path)
         server.wait(60)
         log.close()
     assert server.returncode == 0, (tmp_path / "up.log").read_text()[-3000:]
+
+
+def test_rollout_create_watch_on_the_embedded_default(
+    settings_overrides, data_dir, tmp_path, apertium
+):
+    env = env_for(settings_overrides)
+    for clip in sorted((data_dir / "librivox").glob("*.wav"))[:2]:
+        uploaded = locsvc("localize", str(clip), "--show", "s1", "--language", "en",
+                          "--out", str(tmp_path / "drafts"), env=env)  # fmt: skip
+        assert uploaded.returncode == 0, uploaded.stderr[-2000:]
+    created = locsvc("rollout", "create", "--show", "s1", "--languages", "es,pt-BR", "--watch",
+                     env={**env, "COLUMNS": "120"})  # fmt: skip
+    assert created.returncode == 0, created.stderr[-3000:]
+    rollout_id = created.stdout.split()[0]
+    assert "done" in created.stderr and "pt-BR" in created.stderr  # the live table
+    status = locsvc("rollout", "status", rollout_id, env={**env, "COLUMNS": "120"})
+    assert status.returncode == 0 and "(4 done)" in status.stdout, status.stdout
+    again = locsvc("rollout", "create", "--show", "s1", "--languages", "es,pt-BR", env=env)
+    shown = locsvc("rollout", "status", again.stdout.split()[0], env={**env, "COLUMNS": "120"})
+    assert "(4 skipped)" in shown.stdout, shown.stdout
