@@ -95,8 +95,11 @@ def test_rollout_completes_and_the_same_request_plans_nothing_new(deployment, se
     again = status(season, launch(season))
     assert again["state"] == "done" and again["totals"]["skipped"] == 12
     # A restarted API (a new app on the same database) reports the same.
-    restarted = create_app(deployment).test_client()
-    assert status(restarted, rollout_id)["totals"] == view["totals"]
+    restarted = create_app(deployment)
+    try:
+        assert status(restarted.test_client(), rollout_id)["totals"] == view["totals"]
+    finally:
+        restarted.extensions["locsvc"].db.dispose()
     assert_every_cell_done_once(season, view)  # still one revision per track
 
 

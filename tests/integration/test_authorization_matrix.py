@@ -59,6 +59,7 @@ CASES = [
     ("PUT /shows/{slug}/timed-text", "put", "/shows/demo/timed-text", "profile",
      (200, 200, 403, 403, 403, 401, 401)),
     ("POST /users", "post", "/users", "user", (201, 403, 403, 403, 403, 401, 401)),
+    ("POST /rollouts", "post", "/rollouts", "rollout", (202, 202, 403, 403, 403, 401, 401)),
     ("POST /users/{name}/revoke", "post", "/users/bea/revoke", None,
      (200, 403, 403, 403, 403, 401, 401)),
     ("POST /users/{name}/rotate (other)", "post", "/users/bea/rotate", None,
@@ -78,6 +79,8 @@ def request_kwargs(kind, data_dir):
         return {"data": form, "content_type": "multipart/form-data"}
     if kind == "profile":
         return {"json": {"audience": "children"}}
+    if kind == "rollout":
+        return {"json": {"show": "demo", "languages": ["fr"]}}
     if kind == "user":
         return {"json": {"name": "newbie", "role": "linguist", "languages": ["it"]}}
     return {}
