@@ -3,7 +3,7 @@ FROM python:3.11-slim
 # ffmpeg, and Apertium with the pairs locsvc's MT table names (as the Makefile's system-deps).
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg apertium \
         apertium-en-es apertium-es-pt apertium-fr-es apertium-es-it apertium-es-gl \
-        apertium-es-ca apertium-es-ro \
+        apertium-es-ca apertium-es-ro espeak-ng \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

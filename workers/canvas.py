@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from celery import chain, group
 
-from locsvc.celery_app import QUEUE_ASR, QUEUE_MT
-from locsvc.domain.pipeline import StageName, translation_language
+from locsvc.celery_app import QUEUE_ASR
+from locsvc.domain.pipeline import StageName, is_source_stage, queue_of
 
 from .tasks import fan_out_translations, run_episode_stage
 
@@ -21,18 +21,19 @@ def dispatch_episode_stages(
 ) -> None:
     """Source stages as one chain on the asr queue, ending with the fan-out of the
     episode's pending translations (on asr too: an episode without targets must not
-    wait for an mt worker); translation stages side by side on the mt queue."""
+    wait for an mt worker); translation and dub stages side by side on the mt and tts
+    queues."""
     level = BROKER_PRIORITY.get(1 if priority is None else priority, 6)
-    source = [s for s in stages if translation_language(s) is None]
-    translations = [s for s in stages if translation_language(s) is not None]
+    source = [s for s in stages if is_source_stage(s)]
+    side_by_side = [s for s in stages if not is_source_stage(s)]
     if source:
         chain(
             *(run_episode_stage.si(episode_id, stage).set(queue=QUEUE_ASR, priority=level)
               for stage in source),
             fan_out_translations.si(episode_id).set(queue=QUEUE_ASR, priority=level),
         ).apply_async()  # fmt: skip
-    if translations:
+    if side_by_side:
         group(
-            run_episode_stage.si(episode_id, stage).set(queue=QUEUE_MT, priority=level)
-            for stage in translations
+            run_episode_stage.si(episode_id, stage).set(queue=queue_of(stage), priority=level)
+            for stage in side_by_side
         ).apply_async()

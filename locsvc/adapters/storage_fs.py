@@ -93,6 +93,11 @@ class FsStorage:
         os.close(handle)
         return Path(name)
 
+    def temp_dir(self) -> Path:
+        """The storage's temp dir (same filesystem as the objects: adopt() is a rename)."""
+        self._ensure_dirs()
+        return self._tmp
+
     def writer(self, max_bytes: int | None = None) -> HashingWriter:
         return HashingWriter(self.temp_path(".upload"), max_bytes)
 

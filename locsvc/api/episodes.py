@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, send_file, url_for
 
 from ..domain.access import Role, require_role
 from ..domain.errors import InvalidRequest
+from ..services import dubbing, track_files
 from ..services import episodes as service
 from ..services import provenance as provenance_service
 from ..services import qc as qc_service
-from ..services import track_files
 from ..services.access import require_scope_of_episode
 from .auth import authenticate_request, principal
 from .uploads import small_upload
@@ -148,3 +148,38 @@ def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int 
     if value < low or (high is not None and value > high):
         raise InvalidRequest(f"`{name}` must be between {low} and {high or 'any'}.", field=name)
     return value
+
+
+@blueprint.post("/episodes/<episode_id>/dubs/<language>")
+def request_dub(episode_id: str, language: str):
+    require_role(principal(), Role.PRODUCER)
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        raise InvalidRequest("The body, when sent, is a JSON object.")
+    try:
+        max_speed = float(body.get("max_speed", dubbing.DEFAULT_MAX_SPEED))
+    except (TypeError, ValueError) as error:
+        raise InvalidRequest("`max_speed` is a number.", field="max_speed") from error
+    draft = request.args.get("draft", "") in ("1", "true", "yes")
+    queued = dubbing.request_dub(
+        _ctx(), episode_id, language, principal(), draft, max_speed, body.get("voice")
+    )
+    status_url = url_for("episodes.get_dub_report", episode_id=episode_id, language=language)
+    return jsonify({**queued, "status_url": status_url}), 202
+
+
+@blueprint.get("/episodes/<episode_id>/dubs/<language>")
+def get_dub(episode_id: str, language: str):
+    require_track_access(episode_id, language)
+    fmt = request.args.get("format", "wav")
+    path, media_type, _ = dubbing.dub_file(_ctx(), episode_id, language, fmt)
+    extension = {"stem": "stem.wav"}.get(fmt, fmt)
+    return send_file(path, mimetype=media_type, as_attachment=True,
+                     download_name=f"{episode_id}.{language}.dub.{extension}")  # fmt: skip
+
+
+@blueprint.get("/episodes/<episode_id>/dubs/<language>/report")
+def get_dub_report(episode_id: str, language: str):
+    """The dub's state and, once made, its fit report, voice and files."""
+    require_track_access(episode_id, language)
+    return jsonify(dubbing.dub_report(_ctx(), episode_id, language))

@@ -29,23 +29,44 @@ class Stage(StrEnum):
 
 SOURCE_PIPELINE: tuple[Stage, ...] = tuple(Stage)
 
-# A stage's name as stored: a Stage, or "translate:<language>".
+# A stage's name as stored: a Stage, "translate:<language>" or "dub:<language>".
 StageName = str
 TRANSLATE_PREFIX = "translate:"
+DUB_PREFIX = "dub:"
 
 
 def translation_stage(language: str) -> StageName:
     return f"{TRANSLATE_PREFIX}{language}"
 
 
+def dub_stage(language: str) -> StageName:
+    return f"{DUB_PREFIX}{language}"
+
+
 def translation_language(name: StageName) -> str | None:
-    """The target language of a translation stage; None for a source stage."""
+    """The target language of a translation stage; None for any other stage."""
     return name[len(TRANSLATE_PREFIX) :] if name.startswith(TRANSLATE_PREFIX) else None
 
 
-def prerequisites(name: StageName) -> tuple[Stage, ...]:
-    """The stages that must be done before ``name`` may start."""
+def dub_language(name: StageName) -> str | None:
+    return name[len(DUB_PREFIX) :] if name.startswith(DUB_PREFIX) else None
+
+
+def is_source_stage(name: StageName) -> bool:
+    return translation_language(name) is None and dub_language(name) is None
+
+
+def queue_of(name: StageName) -> str:
+    """The kind of work, which is the queue it runs on: asr, mt or tts."""
     if translation_language(name) is not None:
+        return "mt"
+    return "tts" if dub_language(name) is not None else "asr"
+
+
+def prerequisites(name: StageName) -> tuple[Stage, ...]:
+    """The stages that must be done before ``name`` may start: a translation or a dub
+    needs the whole source pipeline (a dub reads its track when it runs)."""
+    if not is_source_stage(name):
         return SOURCE_PIPELINE
     return SOURCE_PIPELINE[: SOURCE_PIPELINE.index(Stage(name))]
 
@@ -105,7 +126,7 @@ def may_claim(
 
 def source_status(stages: Sequence[StageState]) -> StageStatus:
     """The source pipeline as one status: failed, done, running or pending."""
-    statuses = [s.status for s in stages if translation_language(s.name) is None]
+    statuses = [s.status for s in stages if is_source_stage(s.name)]
     if StageStatus.FAILED in statuses:
         return StageStatus.FAILED
     if all(s == StageStatus.DONE for s in statuses):
@@ -126,6 +147,6 @@ def stages_to_dispatch(first: StageName) -> list[StageName]:
     """What to queue to carry an episode on from ``first``: the rest of the source
     chain when ``first`` is a source stage (its fan-out then queues the pending
     translations), or that one translation."""
-    if translation_language(first) is not None:
+    if not is_source_stage(first):
         return [first]
     return list(SOURCE_PIPELINE[SOURCE_PIPELINE.index(Stage(first)) :])

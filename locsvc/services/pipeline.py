@@ -17,20 +17,36 @@ from ..adapters.db.repositories import EpisodeRepository
 from ..domain.errors import LocsvcError
 from ..domain.pipeline import (
     EpisodeStatus,
+    Stage,
     StageName,
     StageStatus,
+    dub_language,
     episode_status,
+    is_source_stage,
     may_claim,
     prerequisites,
+    queue_of,
     stages_to_dispatch,
     translation_language,
     translation_stage,
 )
 from ..wiring import Context
+from .dubbing import dub
 from .queueing import queue_stages
-from .stages import stage_function
+from .stages import SOURCE_STAGE_FUNCTIONS, StageResult, translate
 
 log = logging.getLogger(__name__)
+
+
+def stage_function(name: StageName) -> Callable[[Context, str, Callable], StageResult]:
+    """What runs a stage: a source stage's function, or a translation or dub of a language."""
+    language = translation_language(name)
+    if language is not None:
+        return lambda ctx, episode_id, progress: translate(ctx, episode_id, language, progress)
+    dubbed = dub_language(name)
+    if dubbed is not None:
+        return lambda ctx, episode_id, progress: dub(ctx, episode_id, dubbed, progress)
+    return SOURCE_STAGE_FUNCTIONS[Stage(name)]
 
 
 class Outcome(StrEnum):
@@ -226,9 +242,9 @@ def requeue_lost_stages(
                 ready.append((episode_id, name))
     requeued = []
     # Asked once per sweep: an empty queue now means every ready stage of it is lost.
-    empty = {queue: queue_is_empty(queue) for queue in ("asr", "mt")}
+    empty = {queue: queue_is_empty(queue) for queue in ("asr", "mt", "tts")}
     for episode_id, name in ready:
-        if not empty["mt" if translation_language(name) is not None else "asr"]:
+        if not empty[queue_of(name)]:
             continue  # its message may still be waiting its turn
         with ctx.db.session() as session:
             if not EpisodeRepository(session).requeue_if_quiet(episode_id, name, before, now):
@@ -279,9 +295,7 @@ def add_translations(
             _refresh_episode_status(repo, episode_id)
     with ctx.db.session() as session:
         states = EpisodeRepository(session).stage_states(episode_id)
-    source_done = all(
-        s.status == StageStatus.DONE for s in states if translation_language(s.name) is None
-    )
+    source_done = all(s.status == StageStatus.DONE for s in states if is_source_stage(s.name))
     if added and source_done:
         queue_stages(ctx, episode_id, added, _priority(ctx, episode_id))
     return added

@@ -54,6 +54,15 @@ def provenance(ctx: Context, episode_id: str) -> dict:
                     for s in episode.stages
                     if s.name.startswith("translate:") and s.artifact_info
                 ),
+                *(
+                    {
+                        "kind": "tts",
+                        "language": s.name.split(":", 1)[1],
+                        **((s.artifact_info or {}).get("voice") or {}),
+                    }
+                    for s in episode.stages
+                    if s.name.startswith("dub:") and (s.artifact_info or {}).get("voice")
+                ),
             ],  # fmt: skip
             "stages": [
                 {

@@ -22,6 +22,7 @@ from ..domain.errors import InvalidRequest, LocsvcError
 from ..domain.pipeline import (
     StageState,
     StageStatus,
+    is_source_stage,
     source_status,
     stages_to_dispatch,
     translation_language,
@@ -248,7 +249,7 @@ def _progress(state: CellState, stages: list[StageRun], translation: StageRun | 
     translation the other half (a cell whose source is shared still shows it moving)."""
     if state in (CellState.DONE, CellState.SKIPPED):
         return 1.0
-    source = [s for s in stages if translation_language(s.name) is None]
+    source = [s for s in stages if is_source_stage(s.name)]
     done_source = sum(1.0 if s.status == StageStatus.DONE else s.progress for s in source)
     source_part = done_source / len(source) if source else 1.0
     translation_part = translation.progress if translation is not None else 0.0
@@ -296,7 +297,7 @@ def _retry_episode(ctx: Context, episode_id: str, languages: list[str]) -> None:
         repo = EpisodeRepository(session)
         failed_source = next(
             (s.name for s in repo.get(episode_id).stages
-             if s.status == StageStatus.FAILED and translation_language(s.name) is None),
+             if s.status == StageStatus.FAILED and is_source_stage(s.name)),
             None,
         )  # fmt: skip
         if failed_source is not None:

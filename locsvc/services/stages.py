@@ -17,7 +17,7 @@ from ..adapters.db.models import Episode, TrackRevision
 from ..adapters.db.repositories import EpisodeRepository, ReviewRepository, TrackRepository
 from ..domain.errors import StageFailed
 from ..domain.media import MediaInfo
-from ..domain.pipeline import Stage, StageName, translation_language
+from ..domain.pipeline import Stage, StageName
 from ..domain.qc import check
 from ..domain.segmentation import segment_words
 from ..domain.transcript import Transcript
@@ -218,10 +218,3 @@ SOURCE_STAGE_FUNCTIONS: dict[Stage, Callable[[Context, str, Progress], StageResu
     Stage.SEGMENT: segment,
     Stage.WRITE_TRACK: write_track,
 }
-
-
-def stage_function(name: StageName) -> Callable[[Context, str, Progress], StageResult]:
-    language = translation_language(name)
-    if language is not None:
-        return lambda ctx, episode_id, progress: translate(ctx, episode_id, language, progress)
-    return SOURCE_STAGE_FUNCTIONS[Stage(name)]
