@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review bench-rollout clean
+.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review bench-rollout bench-dub clean
 
 demo: setup  ## set everything up, then localize the bundled JFK sample into es and pt-BR (embedded default)
 	$(BIN)/locsvc localize samples/jfk.mp3 --show demo --language en --to es,pt-BR --out out
@@ -55,6 +55,9 @@ bench-rollout: setup  ## rollout of real speech episodes x 4 languages on 1 and 
 	$(BIN)/python benchmarks/rollout_overhead.py --joined 4 --workers 1
 	$(BIN)/python benchmarks/rollout_overhead.py --joined 4 --workers 2
 	$(BIN)/python benchmarks/rollout_overhead.py --workers 2
+
+bench-dub: setup  ## dubbing fit, exact lengths, re-voicing WER and TTS throughput on real episodes
+	$(BIN)/python benchmarks/dubbing.py
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache

@@ -83,6 +83,9 @@ def _media_info(report: dict) -> MediaInfo:
         frame_rate=frame_rate,
         audio_codec=(audio or {}).get("codec_name"),
         video_codec=(video or {}).get("codec_name"),
+        audio_duration_ms=round(float(audio["duration"]) * 1000)
+        if audio and audio.get("duration")
+        else None,
     )
 
 

@@ -315,6 +315,24 @@ OPENAPI["paths"].update(
             "post": _operation("Failed cells run again", ("id",), "200 the rollout",
                                "401 403 404")
         },
+        "/episodes/{id}/dubs/{lang}": {
+            "post": _operation(
+                "Dub the track's approved revision (?draft=1: its latest) on the tts queue; "
+                "{max_speed: 1.0-1.4}; voice cloning is refused without a consent record",
+                ("id", "lang"), "202 {revision, draft, max_speed, status_url}",
+                "400 401 403 404 409", "application/json",
+            ),
+            "get": _operation(
+                "The dub: ?format=wav (mix, the episode's exact length) | m4a | mp4 (the "
+                "video with the dub as an extra, language-tagged audio track) | stem (the dub "
+                "alone) | json (the dub script)", ("id", "lang"), "200 the file",
+                "400 401 403 404",
+            ),
+        },
+        "/episodes/{id}/dubs/{lang}/report": {
+            "get": _operation("The dub's state, voice, fit report and flagged lines",
+                              ("id", "lang"), "200 the report", "401 403 404")
+        },
         "/audit": {
             "get": _operation("The audit log, newest first (admin; ?cursor=)", (),
                               "200 {items, next}", "401 403")

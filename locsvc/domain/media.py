@@ -29,6 +29,13 @@ class MediaInfo:
     frame_rate: str | None  # exact rational as ffprobe gives it, e.g. "24000/1001"
     audio_codec: str | None = None
     video_codec: str | None = None
+    # The audio stream's own length when the container says it: a video may run on
+    # after its sound ends, which is not a truncated file.
+    audio_duration_ms: int | None = None
+
+    @property
+    def expected_audio_ms(self) -> int:
+        return self.audio_duration_ms or self.duration_ms
 
     @property
     def frame_rate_value(self) -> float | None:

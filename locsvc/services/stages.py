@@ -58,7 +58,7 @@ def extract_audio(ctx: Context, episode_id: str, progress: Progress) -> StageRes
     target = ctx.storage.temp_path(".wav")
     try:
         decoded_ms = ctx.media.extract_audio(
-            ctx.storage.path(episode.media_sha256), target, info.duration_ms
+            ctx.storage.path(episode.media_sha256), target, info.expected_audio_ms
         )
         blob = ctx.storage.adopt(target)
     finally:

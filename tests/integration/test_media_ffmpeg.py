@@ -83,3 +83,20 @@ def test_no_shot_changes_in_a_single_shot(media_dir):
     from locsvc.adapters.media_ffmpeg import detect_shot_changes
 
     assert detect_shot_changes(media_dir / "jfk.mp4") == []
+
+
+def test_a_video_that_runs_on_after_its_sound_is_not_truncated(tmp_path):
+    import subprocess
+
+    video = tmp_path / "credits.mp4"  # 5 s of picture, 2 s of sound
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+         "testsrc2=size=160x120:rate=25:duration=5", "-f", "lavfi", "-i",
+         "sine=frequency=440:duration=2", "-c:v", "libx264", "-preset", "ultrafast",
+         "-pix_fmt", "yuv420p", "-c:a", "aac", str(video)],
+        check=True,
+    )  # fmt: skip
+    info = probe(video)
+    assert info.duration_ms >= 4900 and 1900 <= info.expected_audio_ms <= 2100
+    decoded = extract_audio(video, tmp_path / "audio.wav", info.expected_audio_ms)
+    assert abs(decoded - info.expected_audio_ms) < 100
