@@ -215,7 +215,7 @@ def requeue_stale_stages(ctx: Context) -> list[tuple[str, StageName]]:
             released = EpisodeRepository(session).release_stale(episode_id, stage, stale_before)
         if released:
             log.warning("re-queuing stage %s of episode %s: its worker stopped", stage, episode_id)
-            queue_stages(ctx, episode_id, stages_to_dispatch(stage))
+            queue_stages(ctx, episode_id, stages_to_dispatch(stage), _priority(ctx, episode_id))
             requeued.append((episode_id, stage))
     return requeued
 
@@ -256,13 +256,13 @@ def requeue_lost_stages(
 
 
 def dispatch_pending_translations(ctx: Context, episode_id: str) -> list[StageName]:
-    """Queue every translation of the episode still pending: the last step of the
-    source chain, run once the source track exists."""
+    """Queue every translation (and dub) of the episode still pending: the last step
+    of the source chain, run once the source track exists."""
     with ctx.db.session() as session:
         pending = [
             s.name
             for s in EpisodeRepository(session).stage_states(episode_id)
-            if translation_language(s.name) is not None and s.status == StageStatus.PENDING
+            if not is_source_stage(s.name) and s.status == StageStatus.PENDING
         ]
     if pending:
         queue_stages(ctx, episode_id, pending, _priority(ctx, episode_id))

@@ -1,18 +1,18 @@
 """Post-editing effort: how much a linguist changed the machine draft (HTER-like).
 
-Word and character edit rates (jiwer: substitutions + deletions + insertions needed to
-turn the machine draft into the approved text, over the approved text's length; no
-block shifts, so a moved phrase counts as deleted and inserted)."""
+Word and character edit rates: substitutions + deletions + insertions needed to turn
+the machine draft into the approved text, over the approved text's length; no block
+shifts, so a moved phrase counts as deleted and inserted."""
 
 from __future__ import annotations
 
 import statistics
 
-import jiwer
 from sqlalchemy.orm import Session
 
 from ..adapters.db.models import TrackRevision
 from ..adapters.db.repositories import ReviewRepository, TrackRepository
+from ..adapters.edit_rates import char_edit_rate, word_edit_rate
 from ..domain.errors import InvalidRequest
 from ..wiring import Context
 from .episodes import load_cues
@@ -40,8 +40,8 @@ def post_edit_rates(
         "machine_revision": draft.number,
         "approved_revision": approved.number,
         "engine": ((draft.info or {}).get("engine") or {}).get("engine", "asr"),
-        "word_edit_rate": round(jiwer.wer(final_text, machine_text), 4),
-        "char_edit_rate": round(jiwer.cer(final_text, machine_text), 4),
+        "word_edit_rate": round(word_edit_rate(final_text, machine_text), 4),
+        "char_edit_rate": round(char_edit_rate(final_text, machine_text), 4),
         "edited_by": sorted({r.author for r in revisions if r.author != PIPELINE_AUTHOR}),
     }
 

@@ -19,6 +19,7 @@ from ...domain.errors import InvalidRequest, SubtitleUnreadable
 from ...domain.text import visible
 from .text import DecodedText
 from .timing import ParsedSubtitles, require_cues, timestamp
+from .xml import parse_xml
 
 TT = "http://www.w3.org/ns/ttml"
 TTP = "http://www.w3.org/ns/ttml#parameter"
@@ -161,14 +162,7 @@ class _Timing:
 
 
 def read_ttml(text: DecodedText) -> ParsedSubtitles:
-    source = "\n".join(text.lines)
-    try:
-        root = ET.fromstring(source.encode("utf-8"))
-    except ET.ParseError as error:
-        line = error.position[0] if error.position else None
-        raise SubtitleUnreadable(
-            f"Line {line}: the TTML is not well-formed XML ({error}).", line=line
-        ) from error
+    root = parse_xml(text, "TTML")
     if root.tag != f"{{{TT}}}tt":
         raise SubtitleUnreadable("This XML is not TTML: its root is not <tt>.", line=1)
     timing = _Timing(root)

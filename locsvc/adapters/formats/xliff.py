@@ -17,6 +17,7 @@ from ...domain.cues import Cue
 from ...domain.errors import InvalidRequest, SubtitleUnreadable
 from .text import DecodedText
 from .timing import ParsedSubtitles, require_cues
+from .xml import parse_xml
 
 XLIFF = "urn:oasis:names:tc:xliff:document:1.2"
 LOCSVC = "urn:locsvc:timing:1"
@@ -73,14 +74,7 @@ def render_xliff(
 
 
 def read_xliff(text: DecodedText) -> ParsedSubtitles:
-    source = "\n".join(text.lines)
-    try:
-        root = ET.fromstring(source.encode("utf-8"))
-    except ET.ParseError as error:
-        line = error.position[0] if error.position else None
-        raise SubtitleUnreadable(
-            f"Line {line}: the XLIFF is not well-formed XML ({error}).", line=line
-        ) from error
+    root = parse_xml(text, "XLIFF")
     if root.tag != f"{{{XLIFF}}}xliff":
         raise SubtitleUnreadable("This XML is not XLIFF 1.2: its root is not <xliff>.", line=1)
     cues = []
