@@ -183,3 +183,13 @@ def get_dub_report(episode_id: str, language: str):
     """The dub's state and, once made, its fit report, voice and files."""
     require_track_access(episode_id, language)
     return jsonify(dubbing.dub_report(_ctx(), episode_id, language))
+
+
+@blueprint.put("/episodes/<episode_id>/me-stem")
+def put_me_stem(episode_id: str):
+    """A music-and-effects stem for the episode's dubs (multipart `file`)."""
+    require_role(principal(), Role.PRODUCER)  # before the body is read
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidRequest("Send the stem as a multipart field named `file`.", field="file")
+    return jsonify(dubbing.attach_me_stem(_ctx(), episode_id, upload.stream, principal()))

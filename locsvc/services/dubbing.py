@@ -84,6 +84,40 @@ def request_dub(
     return {"episode_id": episode_id, "language": language, **request}
 
 
+# An M&E stem must run the episode's length, give or take this.
+ME_STEM_TOLERANCE_MS = 500
+
+
+def attach_me_stem(ctx: Context, episode_id: str, upload, principal: Principal) -> dict:
+    """Keep a music-and-effects stem for the episode's dubs (mixed under them, not ducked).
+    Refused, and nothing kept, unless it is audio of the episode's length."""
+    try:
+        require_role(principal, Role.PRODUCER)
+        upload.close()
+        info = ctx.media.probe(upload.path)
+        with ctx.db.session() as session:
+            episode_ms = MediaInfo.from_dict(
+                EpisodeRepository(session).get(episode_id).media_info
+            ).duration_ms
+        if not info.has_audio or abs(info.duration_ms - episode_ms) > ME_STEM_TOLERANCE_MS:
+            raise InvalidRequest(
+                f"An M&E stem is audio as long as the episode ({episode_ms} ms); this is "
+                f"{info.duration_ms} ms{'' if info.has_audio else ' without audio'}.",
+                field="file",
+            )
+        blob = ctx.storage.commit_writer(upload)
+    finally:
+        ctx.storage.discard(upload.path)  # a no-op once committed
+    with ctx.db.session() as session:
+        EpisodeRepository(session).get(episode_id).me_stem_sha256 = blob.sha256
+        stored = {"sha256": blob.sha256, "duration_ms": info.duration_ms}
+        AuditLog(session).record(
+            principal.name, "episode.me_stem", f"episode:{episode_id}", None, stored
+        )
+    return {"episode_id": episode_id, "me_stem_sha256": blob.sha256,
+            "duration": info.duration_ms / 1000}  # fmt: skip
+
+
 def _revision_to_dub(session: Session, track, draft: bool) -> int:
     if draft:
         return track.revisions[-1].number
@@ -115,6 +149,7 @@ def dub(ctx: Context, episode_id: str, language: str, progress) -> StageResult:
         source_sha256 = source.revisions[-1].cues_sha256 if source else revision.cues_sha256
         info = MediaInfo.from_dict(episode.media_info)
         media = ctx.storage.path(episode.media_sha256)
+        me_stem = ctx.storage.path(episode.me_stem_sha256) if episode.me_stem_sha256 else None
     synthesizer = synthesizer_for(language)
     lines = script_from_cues(
         load_cues(ctx, revision.cues_sha256), load_cues(ctx, source_sha256), synthesizer.voice
@@ -131,7 +166,7 @@ def dub(ctx: Context, episode_id: str, language: str, progress) -> StageResult:
         placed.append((line.start_ms, dub_audio.stretched_samples(wav, fit.speed)))
         spans.append((line.start_ms, line.start_ms + fit.played_ms))
         progress(0.8 * number / max(len(lines), 1))
-    files = _render(ctx, media, info, language, placed, spans)
+    files = _render(ctx, media, me_stem, info, language, placed, spans)
     script = ctx.storage.put_bytes(
         json.dumps({"episode_id": episode_id, "language": language,
                     "revision": request["revision"], "lines": [
@@ -143,18 +178,23 @@ def dub(ctx: Context, episode_id: str, language: str, progress) -> StageResult:
     report = _report(fits, synthesized, len(lines))
     return StageResult(
         files["wav"],
-        {"request": request, "voice": synthesizer.describe(), "files": {**files,
+        {"request": request, "voice": synthesizer.describe(),
+         "bed": "me_stem" if me_stem else "original, ducked", "files": {**files,
          "json": script.sha256}, "duration_ms": info.duration_ms, **report},
     )  # fmt: skip
 
 
-def _render(ctx: Context, media: Path, info: MediaInfo, language: str, placed, spans) -> dict:
+def _render(
+    ctx: Context, media: Path, me_stem: Path | None, info: MediaInfo, language: str, placed, spans
+) -> dict:
+    """The files of a dub: over the M&E stem when there is one, else over the original
+    sound ducked under the lines."""
     with tempfile.TemporaryDirectory(dir=ctx.storage.temp_dir()) as scratch:
         work = Path(scratch)
         stem = work / "dub-stem.wav"
         dub_audio.write_wav(stem, dub_audio.place_lines(placed, info.duration_ms))
         mixed = work / "dub.wav"
-        dub_audio.mix(media, stem, spans, info.duration_ms, mixed)
+        dub_audio.mix(me_stem or media, stem, spans, info.duration_ms, mixed, duck=me_stem is None)
         aac = work / "dub.m4a"
         dub_audio.to_aac(mixed, aac)
         files = {

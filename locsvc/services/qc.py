@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..adapters.db.models import TrackRevision
-from ..adapters.db.repositories import TrackRepository
+from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..adapters.formats import ParsedSubtitles, read_subtitles
 from ..domain.errors import InvalidRequest
+from ..domain.pipeline import dub_stage
 from ..domain.profiles import profile_for
 from ..domain.qc import QcReport, check
 from ..domain.term_qc import track_term_issues
@@ -72,6 +73,8 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
         )
         made_with = _machine_info(tracks.find(episode_id, language).revisions, found.number)
         glossary = load_recorded_glossary(session, made_with.get("glossaries", []))
+        dub = EpisodeRepository(session).find_stage(episode_id, dub_stage(language))
+        dub_record = dub.artifact_info if dub is not None and dub.status == "done" else None
     source_cues = load_cues(ctx, source_sha256) if source_sha256 else None
     target_cues = load_cues(ctx, found.cues_sha256)
     term_issues = (
@@ -86,7 +89,27 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
         engine=made_with.get("engine"),
         glossaries=made_with.get("glossaries", []),
     )
+    _add_dub_issues(body, dub_record, target_cues, found.number)
     return body
+
+
+def _add_dub_issues(body: dict, dub_record: dict | None, cues, revision: int) -> None:
+    """Lines of this revision's dub that did not fit (rule dub_too_long), on their cues."""
+    if not dub_record or dub_record.get("request", {}).get("revision") != revision:
+        return
+    numbers = {f"c{cue.start_ms}": n for n, cue in enumerate(cues, start=1)}
+    flagged = [line for line in dub_record.get("flagged", []) if line["id"] in numbers]
+    for line in flagged:
+        body["issues"].append({
+            "cue": numbers[line["id"]], "rule": "dub_too_long", "severity": "warning",
+            "value": line["overflow_ms"], "limit": 0,
+            "message": f"The dubbed line runs {line['overflow_ms']} ms past its slot and the "
+            "gap after it, at the fastest allowed speed: shorten it.",
+        })  # fmt: skip
+    if flagged:
+        body["issues"].sort(key=lambda issue: issue["cue"])
+        body["summary"]["warnings"] += len(flagged)
+        body["summary"]["by_rule"]["dub_too_long"] = len(flagged)
 
 
 def _machine_info(revisions: Sequence[TrackRevision], up_to: int) -> dict:

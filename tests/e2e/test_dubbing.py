@@ -65,8 +65,17 @@ def fetch(client, episode_id, language, fmt) -> bytes:
 def test_spanish_dub_fits_the_picture(episode, tmp_path):
     client, view = episode
     episode_id, duration_ms = view["id"], round(view["duration"] * 1000)
+    me_stem = tmp_path / "me.wav"  # music and effects: a tone the length of the episode
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+                    f"sine=frequency=110:duration={view['duration']}", "-ar", "8000", str(me_stem)],
+                   check=True)  # fmt: skip
+    stored = client.put(f"/api/v1/episodes/{episode_id}/me-stem", headers=AUTH,
+                        content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(me_stem.read_bytes()), "me.wav")})  # fmt: skip
+    assert stored.status_code == 200, stored.json
     report = dub(client, episode_id, "es")
     assert report["voice"]["engine"] == "espeak-ng" and report["lines"] >= 2
+    assert report["bed"] == "me_stem"
     assert sum(report["fit"].values()) == report["lines"]
 
     with wave.open(io.BytesIO(fetch(client, episode_id, "es", "wav"))) as mixed:

@@ -89,6 +89,8 @@ class Episode(Base):
     # Carried into the review queue: how urgent the episode's tracks are, and when due.
     priority: Mapped[int] = mapped_column(Integer, default=1)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A music-and-effects stem, when the delivery has one: dubs are mixed over it.
+    me_stem_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_by: Mapped[str] = mapped_column(String(200))
     # The client's Idempotency-Key: a repeated upload with it answers the first episode.
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)

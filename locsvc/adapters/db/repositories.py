@@ -85,10 +85,13 @@ class EpisodeRepository:
         ).all()
         return [StageState(r.name, StageStatus(r.status), r.heartbeat_at) for r in rows]
 
-    def stage(self, episode_id: str, stage: StageName) -> StageRun:
-        row = self.session.scalar(
+    def find_stage(self, episode_id: str, stage: StageName) -> StageRun | None:
+        return self.session.scalar(
             select(StageRun).where(StageRun.episode_id == episode_id, StageRun.name == stage)
         )
+
+    def stage(self, episode_id: str, stage: StageName) -> StageRun:
+        row = self.find_stage(episode_id, stage)
         if row is None:
             raise NotFound(f"Episode {episode_id!r} has no stage {stage}.")
         return row

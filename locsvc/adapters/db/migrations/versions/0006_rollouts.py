@@ -1,4 +1,4 @@
-"""rollouts and their cells; when a stage was last queued
+"""rollouts and their cells; when a stage was last queued; an episode's M&E stem
 
 Revision ID: 0006
 Revises: 0005
@@ -55,9 +55,13 @@ def upgrade() -> None:
     )  # fmt: skip
     with op.batch_alter_table("stages") as batch:
         batch.add_column(sa.Column("queued_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("episodes") as batch:
+        batch.add_column(sa.Column("me_stem_sha256", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("episodes") as batch:
+        batch.drop_column("me_stem_sha256")
     with op.batch_alter_table("stages") as batch:
         batch.drop_column("queued_at")
     op.drop_table("rollout_cells")
