@@ -48,8 +48,10 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     celery_init_app(app, settings)
 
     from .api import register_api
+    from .web import register_web
 
     register_api(app)
+    register_web(app)
 
     @app.teardown_request
     def _discard_unused_uploads(_error: BaseException | None) -> None:

@@ -36,6 +36,10 @@ class Settings:
     mt_engine_limits: str = ""
     # Local transformers model directories per pair: "en:de=/models/opus-mt-en-de,...".
     mt_transformers: str = ""
+    # Signs the review page's session cookie; unset: a random key kept in the data dir.
+    secret_key: str | None = None
+    # Send the session cookie over HTTPS only (set it behind TLS).
+    secure_cookies: bool = False
     # A linguist's claim on a track lapses after this long without an upload.
     review_lease_minutes: float = 120.0
     # Glossary files as <show>/<src>-<tgt>.csv|tsv|tbx, imported by `locsvc glossary sync`,
@@ -124,6 +128,10 @@ def _pair_table(variable: str, raw: str, value_name: str) -> dict[tuple[str, str
 
 def _parse(name: str, raw: str, annotation: object) -> object:
     kind = str(annotation)
+    if kind.startswith("bool"):
+        if raw.lower() not in ("1", "true", "yes", "0", "false", "no"):
+            raise InvalidRequest(f"LOCSVC_{name.upper()}={raw!r} is not true or false.")
+        return raw.lower() in ("1", "true", "yes")
     try:
         if "Path" in kind:
             return Path(raw)

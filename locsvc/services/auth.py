@@ -85,3 +85,17 @@ def _existing(session, name: str) -> User:
     if user is None:
         raise NotFound(f"There is no user {name!r}.", name=name)
     return user
+
+
+def principal_for_session(
+    db: Database, name: str, token_hash: str, admin_token: str | None
+) -> Principal:
+    """The signed-in user of a web session, checked again on every request: a rotated
+    or revoked token ends the session."""
+    if admin_token and name == "admin" and hmac.compare_digest(token_hash, hash_token(admin_token)):
+        return Principal("admin", Role.ADMIN)
+    with db.session() as session:
+        user = UserRepository(session).by_token_hash(token_hash)
+        if user is None or user.name != name:
+            raise Unauthorized("Your session has ended (token rotated or revoked); sign in again.")
+        return Principal(user.name, Role(user.role), _split(user.languages), _split(user.shows))

@@ -360,3 +360,20 @@ def submit_file(ctx: Context, path, meta: NewEpisode) -> str:
         ctx.storage.discard(writer.path)
         raise
     return create_episode(ctx, writer, meta, LOCAL_PRINCIPAL)
+
+
+MEDIA_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "matroska": "video/x-matroska",
+               "webm": "video/webm", "mp3": "audio/mpeg", "wav": "audio/wav",
+               "ogg": "audio/ogg", "flac": "audio/flac", "aac": "audio/aac"}  # fmt: skip
+
+
+def episode_media(ctx: Context, episode_id: str) -> tuple[str, str]:
+    """(path, media type) of the episode's uploaded media, for a player."""
+    with ctx.db.session() as session:
+        episode = EpisodeRepository(session).get(episode_id)
+        formats = MediaInfo.from_dict(episode.media_info).format_name.split(",")
+        sha256 = episode.media_sha256
+    mimetype = next(
+        (MEDIA_TYPES[f] for f in formats if f in MEDIA_TYPES), "application/octet-stream"
+    )
+    return str(ctx.storage.path(sha256)), mimetype

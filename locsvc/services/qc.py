@@ -71,7 +71,7 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
             if source is not None and source.language != language and source.revisions
             else None
         )
-        made_with = _machine_info(tracks.find(episode_id, language).revisions, found.number)
+        made_with = machine_info(tracks.find(episode_id, language).revisions, found.number)
         glossary = load_recorded_glossary(session, made_with.get("glossaries", []))
         dub = EpisodeRepository(session).find_stage(episode_id, dub_stage(language))
         dub_record = dub.artifact_info if dub is not None and dub.status == "done" else None
@@ -112,7 +112,7 @@ def _add_dub_issues(body: dict, dub_record: dict | None, cues, revision: int) ->
         body["summary"]["by_rule"]["dub_too_long"] = len(flagged)
 
 
-def _machine_info(revisions: Sequence[TrackRevision], up_to: int) -> dict:
+def machine_info(revisions: Sequence[TrackRevision], up_to: int) -> dict:
     """What the newest machine-made revision up to ``up_to`` records (engine, glossaries)."""
     for revision in sorted(revisions, key=lambda r: r.number, reverse=True):
         if revision.number <= up_to and revision.info:

@@ -1,0 +1,142 @@
+"""What the review page needs: a track laid out row by row with its source, QC issues and
+glossary hints, its revision history, and saving an edit as a new revision (refused
+with the difference when someone else saved first)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from ..adapters.db.repositories import EpisodeRepository, ReviewRepository, TrackRepository
+from ..adapters.formats import get_format
+from ..domain.access import Principal
+from ..domain.cues import Cue
+from ..domain.errors import Conflict, InvalidRequest
+from ..domain.media import MediaInfo
+from ..domain.review import require_scope
+from ..domain.revision_diff import diff_revisions
+from ..domain.sentences import plain_text
+from ..wiring import Context
+from .episodes import load_cues
+from .glossaries import load_recorded_glossary
+from .qc import machine_info, qc_track
+from .reviews import get_review
+from .shows import show_profile
+from .track_files import upload_revision
+
+MAX_CUES = 5000
+
+
+def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
+    review = get_review(ctx, review_id, principal)  # Forbidden out of scope
+    episode_id, language = review["episode_id"], review["language"]
+    with ctx.db.session() as session:
+        episode = EpisodeRepository(session).get(episode_id)
+        tracks = TrackRepository(session)
+        track = tracks.find(episode_id, language)
+        revisions = list(track.revisions)
+        source = tracks.source_of(episode_id)
+        source_sha256 = source.revisions[-1].cues_sha256 if source and source.revisions else None
+        profile = show_profile(session, episode.show, language)
+        made_with = machine_info(revisions, revisions[-1].number)
+        glossary = load_recorded_glossary(session, made_with.get("glossaries", []))
+        info = MediaInfo.from_dict(episode.media_info)
+        history = [(r.number, r.author, r.created_at, r.cues_sha256) for r in revisions]
+        title, show = episode.title, episode.show
+    cues = load_cues(ctx, history[-1][3])
+    source_cues = load_cues(ctx, source_sha256) if source_sha256 else []
+    qc = qc_track(ctx, episode_id, language)
+    issues: dict[int, list[dict]] = {}
+    for issue in qc["issues"]:
+        issues.setdefault(issue["cue"], []).append(issue)
+    rows = []
+    for number, cue in enumerate(cues, start=1):
+        under = " ".join(
+            plain_text(s)
+            for s in source_cues
+            if s.start_ms < cue.end_ms and s.end_ms > cue.start_ms
+        )
+        hints = [
+            {"term": m.text_in(under), "required": list(m.entry.required_forms),
+             "kind": m.entry.kind.value, "note": m.entry.note}
+            for m in (glossary.find_in_source(under) if glossary else [])
+        ]  # fmt: skip
+        rows.append({"number": number, "id": f"c{cue.start_ms}", "start_ms": cue.start_ms,
+                     "end_ms": cue.end_ms, "text": cue.text, "source": under,
+                     "issues": issues.get(number, []), "hints": hints})  # fmt: skip
+    return {
+        "review": review,
+        "episode": {"id": episode_id, "title": title, "show": show, "has_video": info.has_video,
+                    "duration_ms": info.duration_ms},
+        "language": language,
+        "revision": history[-1][0],
+        "profile": profile.to_dict(),
+        "frame_rate": float(Fraction(info.frame_rate or ctx.settings.default_frame_rate)),
+        "rows": rows,
+        "qc": qc["summary"],
+        "history": _history(ctx, history),
+    }  # fmt: skip
+
+
+def _history(ctx: Context, history) -> list[dict]:
+    """Each revision with what changed from the one before it."""
+    entries, previous = [], None
+    for number, author, created_at, sha256 in history:
+        cues = load_cues(ctx, sha256)
+        diff: dict | None = (
+            diff_revisions(previous, cues).to_dict(max_changes=20) if previous else None
+        )
+        entries.append({"number": number, "author": author,
+                        "created_at": created_at.isoformat().replace("+00:00", "Z"),
+                        "diff": diff})  # fmt: skip
+        previous = cues
+    return list(reversed(entries))
+
+
+def save_from_editor(
+    ctx: Context, review_id: int, base_revision: int, rows: object, principal: Principal
+) -> dict:
+    """The edited cues as the next revision, through the same validation and QC as an
+    upload. If the track moved on since ``base_revision`` (someone saved first), nothing
+    is stored and the 409 names the newer revision and what it changed."""
+    cues = _cues_from(rows)
+    with ctx.db.session() as session:
+        review = ReviewRepository(session).get(review_id)
+        require_scope(principal, review.language, review.show)
+        track = TrackRepository(session).get_by_id(review.track_id)
+        latest = track.revisions[-1]
+        base = next((r for r in track.revisions if r.number == base_revision), None)
+        episode_id, language = review.episode_id, review.language
+        latest_number, latest_sha256 = latest.number, latest.cues_sha256
+        base_sha256 = base.cues_sha256 if base else None
+    if latest_number != base_revision:
+        theirs = load_cues(ctx, latest_sha256)
+        ours_base = load_cues(ctx, base_sha256) if base_sha256 else []
+        raise Conflict(
+            f"Revision {latest_number} was saved while you edited revision {base_revision}.",
+            latest_revision=latest_number,
+            their_changes=diff_revisions(ours_base, theirs).to_dict(max_changes=50),
+            your_changes=diff_revisions(theirs, cues).to_dict(max_changes=50),
+        )
+    body = get_format("srt").render(cues, language)
+    reply, _ = upload_revision(ctx, episode_id, language, body.encode(), "editor.srt", principal)
+    return reply
+
+
+def _cues_from(rows: object) -> list[Cue]:
+    if not isinstance(rows, list) or not rows or len(rows) > MAX_CUES:
+        raise InvalidRequest(f"Send 1 to {MAX_CUES} cues.")
+    cues = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise InvalidRequest(f"Cue {number} is not an object.", cue=number)
+        try:
+            lines = tuple(line.strip() for line in str(row["text"]).split("\n") if line.strip())
+            start, end = int(row["start_ms"]), int(row["end_ms"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise InvalidRequest(
+                f"Cue {number} needs start_ms, end_ms and text.", cue=number
+            ) from error
+        if not lines:
+            raise InvalidRequest(f"Cue {number} is empty: merge or delete it.", cue=number)
+        cues.append(Cue(start, end, lines))
+    return cues
