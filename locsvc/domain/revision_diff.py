@@ -71,3 +71,22 @@ def _compare(diff: RevisionDiff, i: int, old: Cue, j: int, new: Cue) -> None:
 
 def _cue(cue: Cue) -> dict:
     return {"start": cue.start_ms / 1000, "end": cue.end_ms / 1000, "text": cue.text}
+
+
+def merge_revisions(
+    base: Sequence[Cue], theirs: Sequence[Cue], mine: Sequence[Cue]
+) -> tuple[list[Cue] | None, list[int]]:
+    """A three-way merge cue by cue: each side's edits where the other left the cue as it
+    was; where both changed a cue, mine (its number listed, to look at again). None when
+    cues were split, merged, added or removed: then the linguist chooses a side."""
+    if not len(base) == len(theirs) == len(mine):
+        return None, []
+    merged, both = [], []
+    for number, (old, their, my) in enumerate(zip(base, theirs, mine, strict=True), start=1):
+        if my == old:
+            merged.append(their)
+        else:
+            merged.append(my)
+            if their != old and their != my:
+                both.append(number)
+    return merged, both

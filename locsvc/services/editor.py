@@ -13,7 +13,7 @@ from ..domain.cues import Cue
 from ..domain.errors import Conflict, InvalidRequest
 from ..domain.media import MediaInfo
 from ..domain.review import require_scope
-from ..domain.revision_diff import diff_revisions
+from ..domain.revision_diff import diff_revisions, merge_revisions
 from ..domain.sentences import plain_text
 from ..wiring import Context
 from .episodes import load_cues
@@ -111,11 +111,14 @@ def save_from_editor(
     if latest_number != base_revision:
         theirs = load_cues(ctx, latest_sha256)
         ours_base = load_cues(ctx, base_sha256) if base_sha256 else []
+        merged, both = merge_revisions(ours_base, theirs, cues)
         raise Conflict(
             f"Revision {latest_number} was saved while you edited revision {base_revision}.",
             latest_revision=latest_number,
             their_changes=diff_revisions(ours_base, theirs).to_dict(max_changes=50),
             your_changes=diff_revisions(theirs, cues).to_dict(max_changes=50),
+            merged=[c.to_dict() for c in merged] if merged is not None else None,
+            both_changed=both,
         )
     body = get_format("srt").render(cues, language)
     reply, _ = upload_revision(ctx, episode_id, language, body.encode(), "editor.srt", principal)

@@ -123,8 +123,11 @@ def test_a_linguist_corrects_and_a_reviewer_approves(browser, site):
     other.wait_for_selector("#conflict:not([hidden])")
     assert "Revision 4 was saved" in other.locator("#conflict").inner_text()
     shot(other, "conflict")
-    other.get_by_role("button", name="Save mine over theirs").click()
+    other.get_by_role("button", name="Merge: their edits into mine").click()
+    other.get_by_role("button", name="Save revision").click()
     other.wait_for_function("document.getElementById('status').textContent.includes('revision 5')")
+    merged = client.get(f"/api/v1/episodes/{episode_id}/tracks/es", headers=AUTH).text
+    assert "no preguntéis" in merged and "por ella" in merged  # both sessions' edits kept
 
     ana.reload()
     ana.get_by_role("button", name="Submit").click()

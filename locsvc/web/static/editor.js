@@ -143,6 +143,23 @@
     list("your-changes", error.details.your_changes);
     box.hidden = false;
     box.focus();
+    const mergeButton = document.getElementById("merge");
+    mergeButton.hidden = !error.details.merged;
+    mergeButton.onclick = () => {
+      rows().forEach((row, i) => {
+        const cue = error.details.merged[i];
+        field(row, "in").value = cue.start_ms;
+        field(row, "out").value = cue.end_ms;
+        field(row, "text").value = cue.lines.join("\n");
+        meter(row);
+      });
+      baseRevision = error.details.latest_revision;
+      box.hidden = true;
+      const both = error.details.both_changed;
+      status.textContent = "Merged their edits into yours" +
+        (both.length ? `; both of you changed cue ${both.join(", ")}: yours kept, check it` : "") +
+        ". Save to keep it.";
+    };
     document.getElementById("keep-mine").onclick = () => {
       baseRevision = error.details.latest_revision;
       box.hidden = true;
