@@ -44,7 +44,7 @@ def list_reviews():
         raise InvalidRequest(f"`limit` is 1 to {service.MAX_PAGE}.", field="limit")
     page = service.list_reviews(
         _ctx(), principal(), _list_arg("state"), _list_arg("language"), _list_arg("show"),
-        cursor, limit,
+        cursor, limit, request.args.get("due_before"),
     )  # fmt: skip
     return jsonify(page)
 

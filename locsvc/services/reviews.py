@@ -5,7 +5,7 @@ log in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..adapters.db.models import Review as ReviewRow
 from ..adapters.db.models import TrackRevision, utcnow
@@ -72,6 +72,7 @@ def list_reviews(
     shows: list[str],
     cursor: int | None,
     limit: int,
+    due_before: str | None = None,
 ) -> dict:
     """A page of the queue (producers watch it too); a linguist sees only their
     languages and shows."""
@@ -90,11 +91,26 @@ def list_reviews(
     with ctx.db.session() as session:
         rows = ReviewRepository(session).page(
             states=states, languages=languages or (), shows=shows or (),
-            after_id=cursor, limit=limit,
+            after_id=cursor, limit=limit, due_before=_due(due_before),
         )  # fmt: skip
         latest = TrackRepository(session).latest_revisions([r.track_id for r in rows])
         items = [review_view(row, latest.get(row.track_id)) for row in rows]
     return {"items": items, "next": items[-1]["id"] if len(items) == limit else None}
+
+
+def _due(value: str | None) -> datetime | None:
+    """The end of the given day (or the given moment), UTC."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise InvalidRequest(
+            f"`due_before` {value!r} is not a date.", field="due_before"
+        ) from error
+    if len(value) == 10:  # a date: the whole day counts
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _narrow(asked: list[str], allowed: tuple[str, ...]) -> list[str] | None:

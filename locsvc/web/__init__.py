@@ -100,13 +100,14 @@ def sign_out():
 @blueprint.get("/")
 @signed_in
 def queue():
-    filters = {key: request.args.get(key, "").strip() for key in ("state", "language", "show")}
+    keys = ("state", "language", "show", "due_before")
+    filters = {key: request.args.get(key, "").strip() for key in keys}
     cursor = request.args.get("cursor")
     page = reviews.list_reviews(
         _ctx(), principal(), [filters["state"]] if filters["state"] else [],
         [filters["language"]] if filters["language"] else [],
         [filters["show"]] if filters["show"] else [], int(cursor) if cursor and cursor.isdigit()
-        else None, 50,
+        else None, 50, filters["due_before"] or None,
     )  # fmt: skip
     return render_template("queue.html", page=page, filters=filters, user=principal())
 

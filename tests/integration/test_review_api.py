@@ -160,6 +160,9 @@ def test_priority_and_due_date_reach_the_queue(app, client, auth, data_dir):
     store_track(app.extensions["locsvc"], response.json["id"], "en", "source", SOURCE)
     (item,) = client.get("/api/v1/reviews", headers=auth).json["items"]
     assert (item["priority"], item["due"]) == ("urgent", "2026-12-01T18:00:00Z")
+    assert len(client.get("/api/v1/reviews?due_before=2026-12-01", headers=auth).json["items"]) == 1
+    assert client.get("/api/v1/reviews?due_before=2026-11-30", headers=auth).json["items"] == []
+    assert client.get("/api/v1/reviews?due_before=soon", headers=auth).status_code == 400
     for bad in ({"priority": "asap"}, {"due": "next week"}):
         refused = upload_episode(client, auth, data_dir / "jfk" / "jfk.mp3", **bad)
         assert refused.status_code == 400 and refused.json["error"]["details"]["field"] in bad

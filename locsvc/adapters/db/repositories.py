@@ -594,6 +594,7 @@ class ReviewRepository:
         shows: Sequence[str] = (),
         after_id: int | None = None,
         limit: int = 50,
+        due_before: datetime | None = None,
     ) -> Sequence[ReviewRow]:
         """Live review rounds, newest first, a page after ``after_id`` (keyset: a page
         costs the same on page 1 and page 200)."""
@@ -606,6 +607,8 @@ class ReviewRepository:
             query = query.where(ReviewRow.show.in_(shows))
         if after_id is not None:
             query = query.where(ReviewRow.id < after_id)
+        if due_before is not None:
+            query = query.where(ReviewRow.due_at <= due_before)
         return self.session.scalars(query.order_by(ReviewRow.id.desc()).limit(limit)).all()
 
     def approved_with_post_edit(self) -> Sequence[ReviewRow]:
