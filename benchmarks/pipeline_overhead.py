@@ -76,12 +76,12 @@ def main() -> None:
     report(rows, args.model, "embedded" if ctx.settings.uses_embedded_queue else "redis")
 
 
-def join_clips(target: Path) -> Path:
+def join_clips(target: Path, clips: list[Path] = CLIPS) -> Path:
     """The five clips as one 24.7 s recording: closer to an episode than 3-7 s clips."""
-    inputs = [arg for clip in CLIPS for arg in ("-i", str(clip))]
+    inputs = [arg for clip in clips for arg in ("-i", str(clip))]
     subprocess.run(
         ["ffmpeg", "-nostdin", "-v", "error", "-y", *inputs,
-         "-filter_complex", f"concat=n={len(CLIPS)}:v=0:a=1", str(target)],
+         "-filter_complex", f"concat=n={len(clips)}:v=0:a=1", str(target)],
         check=True,
     )  # fmt: skip
     return target
