@@ -64,6 +64,8 @@ class NewRollout:
             raise InvalidRequest("Give either `episodes` (ids) or `show`, not both.")
         if not isinstance(languages, list) or not languages:
             raise InvalidRequest("`languages` is a non-empty list.", field="languages")
+        if not isinstance(episodes, list):
+            raise InvalidRequest("`episodes` is a list of episode ids.", field="episodes")
         if not all(isinstance(v, str) for v in [*languages, *episodes]):
             raise InvalidRequest("`languages` and `episodes` are lists of strings.")
         if show is not None and not (isinstance(show, str) and is_show_slug(show)):

@@ -45,6 +45,7 @@ def test_a_rollout_plans_every_cell_and_adds_the_stages(client, auth, episodes):
         ({"show": "s1", "languages": ["ja"]}, 400),  # no engine translates en -> ja
         ({"show": "s1", "languages": ["es"], "priority": "asap"}, 400),
         ({"episodes": ["nope"], "languages": ["es"]}, 404),
+        ({"episodes": "abc", "languages": ["es"]}, 400),
         ({"show": "empty-show", "languages": ["es"]}, 400),
     ],
 )
