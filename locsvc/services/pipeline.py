@@ -140,6 +140,11 @@ def run_stage(ctx: Context, episode_id: str, stage: StageName, worker: str) -> O
         with ctx.db.session() as session:  # give the claim back: another worker may take it
             EpisodeRepository(session).unclaim(episode_id, stage, claim_token)
         return Outcome.DEFERRED
+    if ctx.settings.mt_engine_limit_table and translation_language(stage) is not None:
+        # The work starts now, after the limit check: started_at says when the engine
+        # was taken, so no two spans of a limited engine overlap in the record either.
+        with ctx.db.session() as session:
+            EpisodeRepository(session).mark_started(episode_id, stage, claim_token, utcnow())
     try:
         with _Heartbeat(ctx, episode_id, stage, claim_token) as heartbeat:
             result = stage_function(stage)(ctx, episode_id, heartbeat.report)

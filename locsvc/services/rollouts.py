@@ -177,8 +177,9 @@ def _translated_from(tracks: TrackRepository, episode_id: str, language: str) ->
         track = tracks.find(episode_id, language)
     except LocsvcError:
         return None
-    made = [r for r in track.revisions if r.info and "source_revision" in r.info]
-    return made[-1].info["source_revision"] if made else None  # type: ignore[index]
+    made = [r.info["source_revision"] for r in track.revisions
+            if r.info and "source_revision" in r.info]  # fmt: skip
+    return made[-1] if made else None
 
 
 def rollout_view(ctx: Context, rollout_id: str) -> dict:

@@ -162,7 +162,7 @@ def deliverable(
         EpisodeRepository(session).get(episode_id)
         track = TrackRepository(session).find(episode_id, language)
         approved = [
-            r
+            (r, r.approved_revision)
             for r in ReviewRepository(session).for_episode(episode_id)
             if r.track_id == track.id
             and r.state == ReviewState.APPROVED
@@ -175,8 +175,7 @@ def deliverable(
                 episode_id=episode_id,
                 language=language,
             )
-        latest = max(approved, key=lambda r: r.round)
-        approved_revision: int = latest.approved_revision  # type: ignore[assignment]
+        latest, approved_revision = max(approved, key=lambda pair: pair[0].round)
         approval = {
             "review_id": latest.id,
             "round": latest.round,

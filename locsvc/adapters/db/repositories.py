@@ -186,6 +186,11 @@ class EpisodeRepository:
             episode_id, stage, claim_token, heartbeat_at=now, progress=progress
         )
 
+    def mark_started(
+        self, episode_id: str, stage: StageName, claim_token: str, now: datetime
+    ) -> bool:
+        return self._update_held(episode_id, stage, claim_token, started_at=now)
+
     def finish_stage(
         self,
         episode_id: str,
