@@ -36,6 +36,7 @@ class Rule(StrEnum):
     INVALID_CHARACTERS = "invalid_characters"
     UNTRANSLATED = "untranslated"
     GLOSSARY = "glossary"
+    DUB_TOO_LONG = "dub_too_long"
 
 
 SEVERITY: dict[Rule, Severity] = {
@@ -52,6 +53,7 @@ SEVERITY: dict[Rule, Severity] = {
     Rule.INVALID_CHARACTERS: Severity.ERROR,
     Rule.UNTRANSLATED: Severity.WARNING,  # names and exclamations may rightly stay as they are
     Rule.GLOSSARY: Severity.ERROR,  # a show's key term missing, or a forbidden one used
+    Rule.DUB_TOO_LONG: Severity.WARNING,  # the dub plays it whole; the line wants shortening
 }
 
 
@@ -113,10 +115,12 @@ def check(
     frame_rate: float,
     source: Sequence[Cue] | None = None,
     glossary_issues: Sequence[tuple[int, TermIssue]] = (),
+    dub_overflows: Sequence[tuple[int, int]] = (),
 ) -> QcReport:
     """Every issue in ``cues`` against ``profile``; ``source`` (the source-language track,
     when this is a translation) enables the untranslated-text rule; ``glossary_issues``
-    (cue number, issue) come from checking the translation against the show's glossary."""
+    (cue number, issue) come from checking the translation against the show's glossary;
+    ``dub_overflows`` (cue number, ms) are lines its dub could not fit."""
     issues: list[Issue] = []
     gap_ms = profile.min_gap_frames * 1000 / frame_rate
     source_texts = {_normalised(c.text) for c in source or ()} - {""}
@@ -134,6 +138,12 @@ def check(
         issues.append(
             Issue(number, Rule.GLOSSARY, SEVERITY[Rule.GLOSSARY], term.term, expected, term.message)
         )
+    for number, overflow_ms in dub_overflows:
+        issues.append(
+            Issue(number, Rule.DUB_TOO_LONG, SEVERITY[Rule.DUB_TOO_LONG], overflow_ms, 0,
+                  f"the dubbed line runs {overflow_ms} ms past its slot and the gap after "
+                  "it, at the fastest allowed speed: shorten it")
+        )  # fmt: skip
     issues.sort(key=lambda issue: issue.cue)
     return QcReport(tuple(issues), len(cues), profile, frame_rate)
 

@@ -81,35 +81,28 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
         track_term_issues(source_cues, target_cues, glossary) if glossary and source_cues else []
     )
     report = check(
-        target_cues, profile, parse_frame_rate(found.frame_rate), source_cues, term_issues
-    )
+        target_cues, profile, parse_frame_rate(found.frame_rate), source_cues, term_issues,
+        _dub_overflows(dub_record, target_cues, found.number),
+    )  # fmt: skip
     body = report.to_dict()
     body["summary"].update(
         revision=found.number,
         engine=made_with.get("engine"),
         glossaries=made_with.get("glossaries", []),
     )
-    _add_dub_issues(body, dub_record, target_cues, found.number)
     return body
 
 
-def _add_dub_issues(body: dict, dub_record: dict | None, cues, revision: int) -> None:
-    """Lines of this revision's dub that did not fit (rule dub_too_long), on their cues."""
+def _dub_overflows(dub_record: dict | None, cues, revision: int) -> list[tuple[int, int]]:
+    """(cue number, overflow ms) of the lines this revision's dub could not fit."""
     if not dub_record or dub_record.get("request", {}).get("revision") != revision:
-        return
+        return []
     numbers = {f"c{cue.start_ms}": n for n, cue in enumerate(cues, start=1)}
-    flagged = [line for line in dub_record.get("flagged", []) if line["id"] in numbers]
-    for line in flagged:
-        body["issues"].append({
-            "cue": numbers[line["id"]], "rule": "dub_too_long", "severity": "warning",
-            "value": line["overflow_ms"], "limit": 0,
-            "message": f"The dubbed line runs {line['overflow_ms']} ms past its slot and the "
-            "gap after it, at the fastest allowed speed: shorten it.",
-        })  # fmt: skip
-    if flagged:
-        body["issues"].sort(key=lambda issue: issue["cue"])
-        body["summary"]["warnings"] += len(flagged)
-        body["summary"]["by_rule"]["dub_too_long"] = len(flagged)
+    return [
+        (numbers[line["id"]], line["overflow_ms"])
+        for line in dub_record.get("flagged", [])
+        if line["id"] in numbers
+    ]
 
 
 def machine_info(revisions: Sequence[TrackRevision], up_to: int) -> dict:
