@@ -23,14 +23,19 @@ def read_glossary_file(
     data: bytes, source_language: str, target_language: str, filename: str | None = None
 ) -> list[GlossaryEntry]:
     """A glossary in any supported format: TBX by name or content, else CSV/TSV."""
-    if (filename or "").lower().endswith(".tbx") or data.lstrip()[:200].find(b"<martif") >= 0:
+    if _is_tbx(data, filename):
         return read_glossary_tbx(data, source_language, target_language)
     return read_glossary_table(data, source_language, target_language, filename)
 
 
+def _is_tbx(data: bytes, filename: str | None) -> bool:
+    """TBX by name or by content; anything else is read as CSV/TSV."""
+    return (filename or "").lower().endswith(".tbx") or b"<martif" in data.lstrip()[:200]
+
+
 def glossary_languages(data: bytes, filename: str | None = None) -> set[str]:
     """The language codes a glossary file has terms in (lower case)."""
-    if (filename or "").lower().endswith(".tbx") or data.lstrip()[:200].find(b"<martif") >= 0:
+    if _is_tbx(data, filename):
         try:
             root = ET.fromstring(data)
         except ET.ParseError:

@@ -8,6 +8,7 @@ from ..adapters.db.repositories import AuditLog
 from ..domain.access import Role, require_role
 from ..domain.errors import Forbidden, InvalidRequest
 from ..services import auth as service
+from ..services.timestamps import iso
 from .auth import authenticate_request, principal
 
 blueprint = Blueprint("users", __name__)
@@ -55,7 +56,7 @@ def audit():
     with _db().session() as session:
         entries = AuditLog(session).page(int(cursor) if cursor else None, limit=100)
         items = [
-            {"id": e.id, "at": e.at.isoformat().replace("+00:00", "Z"), "actor": e.actor,
+            {"id": e.id, "at": iso(e.at), "actor": e.actor,
              "action": e.action, "target": e.target, "before": e.before, "after": e.after}
             for e in entries
         ]  # fmt: skip

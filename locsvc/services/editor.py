@@ -21,6 +21,7 @@ from .glossaries import load_recorded_glossary
 from .qc import machine_info, qc_track
 from .reviews import get_review
 from .shows import show_profile
+from .timestamps import iso
 from .track_files import upload_revision
 
 MAX_CUES = 5000
@@ -86,7 +87,7 @@ def _history(ctx: Context, history) -> list[dict]:
             diff_revisions(previous, cues).to_dict(max_changes=20) if previous else None
         )
         entries.append({"number": number, "author": author,
-                        "created_at": created_at.isoformat().replace("+00:00", "Z"),
+                        "created_at": iso(created_at),
                         "diff": diff})  # fmt: skip
         previous = cues
     return list(reversed(entries))

@@ -33,6 +33,7 @@ from ..domain.pipeline import (
 from ..wiring import Context
 from .ports import Translators
 from .queueing import queue_stages
+from .timestamps import iso
 
 SHOW_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
 MAX_IDEMPOTENCY_KEY = 200
@@ -236,10 +237,6 @@ def create_episode(
     return episode_id
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
 def episode_view(ctx: Context, episode_id: str) -> dict:
     with ctx.db.session() as session:
         episode = EpisodeRepository(session).get(episode_id)
@@ -254,7 +251,7 @@ def episode_view(ctx: Context, episode_id: str) -> dict:
             "frame_rate": info.frame_rate_value,
             "has_video": info.has_video,
             "media_sha256": episode.media_sha256,
-            "created_at": _iso(episode.created_at),
+            "created_at": iso(episode.created_at),
             "error": (
                 {"code": episode.error_code, "message": episode.error_message}
                 if episode.error_code
@@ -266,8 +263,8 @@ def episode_view(ctx: Context, episode_id: str) -> dict:
                     "status": s.status,
                     "progress": round(s.progress, 3),
                     "attempts": s.attempts,
-                    "started_at": _iso(s.started_at),
-                    "finished_at": _iso(s.finished_at),
+                    "started_at": iso(s.started_at),
+                    "finished_at": iso(s.finished_at),
                     "error": (
                         {"code": s.error_code, "message": s.error_message} if s.error_code else None
                     ),
@@ -304,7 +301,7 @@ def list_episodes(
                 "show": e.show,
                 "status": e.status,
                 "source_language": e.source_language,
-                "created_at": _iso(e.created_at),
+                "created_at": iso(e.created_at),
             }
             for e in EpisodeRepository(session).find_many(show, status, limit, offset, within)
         ]

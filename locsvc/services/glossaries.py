@@ -15,6 +15,7 @@ from ..domain.errors import InvalidRequest, NotFound
 from ..domain.glossary import DEFAULT_SCOPE, EntryKind, Glossary, GlossaryEntry, layered
 from ..wiring import Context
 from .episodes import is_show_slug
+from .timestamps import iso
 
 
 def import_glossary(
@@ -217,7 +218,7 @@ def _view(record: GlossaryRecord, version: GlossaryVersion, with_entries: bool) 
         "entry_count": len(version.entries),
         "source_file": version.source_file,
         "created_by": version.created_by,
-        "created_at": version.created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": iso(version.created_at),
     }
     if with_entries:
         view["entries"] = version.entries

@@ -3,14 +3,9 @@ human, from the records the pipeline and the review loop keep anyway."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..adapters.db.repositories import AuditLog, EpisodeRepository, ReviewRepository
 from ..wiring import Context
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
+from .timestamps import iso
 
 
 def provenance(ctx: Context, episode_id: str) -> dict:
@@ -29,7 +24,7 @@ def provenance(ctx: Context, episode_id: str) -> dict:
                 "title": episode.title,
                 "show": episode.show,
                 "created_by": episode.created_by,
-                "created_at": _iso(episode.created_at),
+                "created_at": iso(episode.created_at),
             },
             "source_media": {
                 "sha256": episode.media_sha256,
@@ -70,8 +65,8 @@ def provenance(ctx: Context, episode_id: str) -> dict:
                     "status": s.status,
                     "attempts": s.attempts,
                     "worker": s.claimed_by,
-                    "started_at": _iso(s.started_at),
-                    "finished_at": _iso(s.finished_at),
+                    "started_at": iso(s.started_at),
+                    "finished_at": iso(s.finished_at),
                     "artifact_sha256": s.artifact_sha256,
                     "info": s.artifact_info,
                 }
@@ -85,7 +80,7 @@ def provenance(ctx: Context, episode_id: str) -> dict:
                         {
                             "number": r.number,
                             "author": r.author,
-                            "created_at": _iso(r.created_at),
+                            "created_at": iso(r.created_at),
                             "cues_sha256": r.cues_sha256,
                             "made_with": r.info,
                             "qc": r.qc,
@@ -99,7 +94,7 @@ def provenance(ctx: Context, episode_id: str) -> dict:
                             "state": r.state,
                             "approved_revision": r.approved_revision,
                             "approved_by": r.approved_by,
-                            "approved_at": _iso(r.approved_at),
+                            "approved_at": iso(r.approved_at),
                             "waiver": r.waiver,
                             "post_edit": r.post_edit,
                         }
@@ -111,7 +106,7 @@ def provenance(ctx: Context, episode_id: str) -> dict:
             ],
             "human_actions": [
                 {
-                    "at": _iso(a.at),
+                    "at": iso(a.at),
                     "actor": a.actor,
                     "action": a.action,
                     "target": a.target,

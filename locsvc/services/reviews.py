@@ -23,6 +23,7 @@ from ..domain.review import (
 from ..wiring import Context
 from .episodes import PRIORITIES
 from .post_edit import post_edit_rates
+from .timestamps import iso
 
 MAX_PAGE = 200
 PRIORITY_NAMES = {value: name for name, value in PRIORITIES.items()}
@@ -39,10 +40,6 @@ def to_domain(row: ReviewRow) -> Review:
     )  # fmt: skip
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
 def review_view(row: ReviewRow, latest: TrackRevision | None) -> dict:
     return {
         "id": row.id,
@@ -53,9 +50,9 @@ def review_view(row: ReviewRow, latest: TrackRevision | None) -> dict:
         "state": row.state,
         "round": row.round,
         "assignee": row.assignee,
-        "lease_expires_at": _iso(row.lease_expires_at),
+        "lease_expires_at": iso(row.lease_expires_at),
         "priority": PRIORITY_NAMES.get(row.priority, str(row.priority)),
-        "due": _iso(row.due_at),
+        "due": iso(row.due_at),
         "revision": latest.number if latest else None,
         "qc": (latest.qc if latest else None) or {},
         "approved_revision": row.approved_revision,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -40,6 +39,7 @@ from ..wiring import Context
 from .episodes import PRIORITIES, check_idempotency_key, check_target, is_show_slug
 from .pipeline import add_translations
 from .queueing import queue_stages
+from .timestamps import iso
 from .workers import live_worker_count
 
 MAX_CELLS = 20_000
@@ -205,7 +205,7 @@ def rollout_view(ctx: Context, rollout_id: str) -> dict:
         "id": rollout_id,
         "state": rollout_state(states, cancelled).value,
         **meta,
-        "created_at": _iso(created_at),
+        "created_at": iso(created_at),
         "cells": cells,
         "totals": totals,
         "throughput_per_minute": round(totals["done"] / elapsed * 60, 2) if elapsed > 0 else None,
@@ -308,7 +308,3 @@ def _retry_episode(ctx: Context, episode_id: str, languages: list[str]) -> None:
     if failed_source is not None:
         queue_stages(ctx, episode_id, stages_to_dispatch(failed_source))
     add_translations(ctx, episode_id, languages, redo=languages)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None

@@ -27,6 +27,7 @@ from ..wiring import Context
 from .episodes import find_revision, load_cues
 from .qc import qc_track
 from .reviews import review_lease, to_domain
+from .timestamps import iso
 
 XLIFF_MEDIA_TYPE = "application/x-xliff+xml; charset=utf-8"
 UPLOAD_FORMATS = ("srt", "vtt", "xliff")
@@ -181,9 +182,7 @@ def deliverable(
             "round": latest.round,
             "revision": latest.approved_revision,
             "approved_by": latest.approved_by,
-            "approved_at": latest.approved_at.isoformat().replace("+00:00", "Z")
-            if latest.approved_at
-            else None,
+            "approved_at": iso(latest.approved_at),
             "waiver": latest.waiver,
         }
     return render_track(ctx, episode_id, language, fmt, approved_revision), approval
