@@ -9,7 +9,7 @@ from celery import chain, group
 from locsvc.celery_app import QUEUE_ASR
 from locsvc.domain.pipeline import StageName, is_source_stage, queue_of
 
-from .tasks import fan_out_translations, run_episode_stage
+from .tasks import fan_out, run_episode_stage
 
 # Episode priority (0 low .. 3 urgent) -> Redis message priority (0 is served first).
 # Every message gets one: kombu's Redis transport serves priority-less messages first.
@@ -30,7 +30,7 @@ def dispatch_episode_stages(
         chain(
             *(run_episode_stage.si(episode_id, stage).set(queue=QUEUE_ASR, priority=level)
               for stage in source),
-            fan_out_translations.si(episode_id).set(queue=QUEUE_ASR, priority=level),
+            fan_out.si(episode_id).set(queue=QUEUE_ASR, priority=level),
         ).apply_async()  # fmt: skip
     if side_by_side:
         group(

@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.exceptions import Ignore
 from flask import current_app
 
-from locsvc.services.pipeline import Outcome, dispatch_pending_translations, run_stage
+from locsvc.services.pipeline import Outcome, dispatch_waiting_stages, run_stage
 
 # Seconds before a translation deferred by its engine's limit is tried again (jittered,
 # so deferred tasks do not all come back at once).
@@ -26,6 +26,6 @@ def run_episode_stage(self, episode_id: str, stage: str) -> str:
     return outcome.value
 
 
-@shared_task(name="locsvc.fan_out_translations", ignore_result=True)
-def fan_out_translations(episode_id: str) -> list[str]:
-    return dispatch_pending_translations(current_app.extensions["locsvc"], episode_id)
+@shared_task(name="locsvc.fan_out", ignore_result=True)
+def fan_out(episode_id: str) -> list[str]:
+    return dispatch_waiting_stages(current_app.extensions["locsvc"], episode_id)

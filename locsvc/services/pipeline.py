@@ -232,35 +232,42 @@ def requeue_lost_stages(
     lost_message_seconds since it was queued and since those stages finished, and whose
     queue is empty: its message is gone (a broker restarted without persistence, or a
     message dropped before any worker claimed it). A duplicate would be harmless anyway."""
+    # The broker first: while every queue holds messages (a busy deployment), nothing can
+    # be lost yet, and this sweep, run by every worker at every heartbeat, reads nothing else.
+    # An empty queue now means every ready stage of it is lost.
+    empty = {queue for queue in ("asr", "mt", "tts") if queue_is_empty(queue)}
+    if not empty:
+        return []
     now = utcnow()
     before = now - timedelta(seconds=ctx.settings.lost_message_seconds)
+    ready: list[tuple[str, StageName, int]] = []
     with ctx.db.session() as session:
         repo = EpisodeRepository(session)
-        candidates = repo.pending_queued_before(before)
-        ready = []
-        for episode_id, name in candidates:
-            stages = {s.name: s for s in repo.get(episode_id).stages}
-            needed = [stages[n] for n in prerequisites(name)]
-            if all(s.status == StageStatus.DONE for s in needed) and all(
-                s.finished_at is None or s.finished_at < before for s in needed
-            ):
-                ready.append((episode_id, name))
+        waiting: dict[str, list[StageName]] = {}
+        for episode_id, name in repo.pending_queued_before(before):
+            if queue_of(name) in empty:
+                waiting.setdefault(episode_id, []).append(name)
+        for episode_id, names in waiting.items():  # each episode read once
+            episode = repo.get(episode_id)
+            stages = {s.name: s for s in episode.stages}
+            for name in names:
+                needed = [stages[n] for n in prerequisites(name)]
+                if all(s.status == StageStatus.DONE for s in needed) and all(
+                    s.finished_at is None or s.finished_at < before for s in needed
+                ):
+                    ready.append((episode_id, name, episode.priority))
     requeued = []
-    # Asked once per sweep: an empty queue now means every ready stage of it is lost.
-    empty = {queue: queue_is_empty(queue) for queue in ("asr", "mt", "tts")}
-    for episode_id, name in ready:
-        if not empty[queue_of(name)]:
-            continue  # its message may still be waiting its turn
+    for episode_id, name, priority in ready:
         with ctx.db.session() as session:
             if not EpisodeRepository(session).requeue_if_quiet(episode_id, name, before, now):
                 continue
         log.warning("re-queuing stage %s of episode %s: its message was lost", name, episode_id)
-        ctx.dispatch(episode_id, stages_to_dispatch(name), _priority(ctx, episode_id))
+        ctx.dispatch(episode_id, stages_to_dispatch(name), priority)
         requeued.append((episode_id, name))
     return requeued
 
 
-def dispatch_pending_translations(ctx: Context, episode_id: str) -> list[StageName]:
+def dispatch_waiting_stages(ctx: Context, episode_id: str) -> list[StageName]:
     """Queue every translation (and dub) of the episode still pending: the last step
     of the source chain, run once the source track exists."""
     with ctx.db.session() as session:

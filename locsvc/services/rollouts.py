@@ -24,7 +24,6 @@ from ..domain.pipeline import (
     is_source_stage,
     source_status,
     stages_to_dispatch,
-    translation_language,
     translation_stage,
 )
 from ..domain.rollout import (
@@ -217,6 +216,7 @@ def rollout_view(ctx: Context, rollout_id: str) -> dict:
 def _cell_view(ctx: Context, cell: RolloutCell, stages: list[StageRun]) -> dict:
     by_name = {s.name: s for s in stages}
     translation = by_name.get(translation_stage(cell.language))
+    source_stages = [s for s in stages if is_source_stage(s.name)]
     source = source_status(
         [StageState(s.name, StageStatus(s.status), s.heartbeat_at) for s in stages]
     )
@@ -226,15 +226,12 @@ def _cell_view(ctx: Context, cell: RolloutCell, stages: list[StageRun]) -> dict:
     )  # fmt: skip
     state = cell_state(facts)
     failed = next(
-        (s for s in stages if s.status == StageStatus.FAILED
-         and (translation_language(s.name) in (None, cell.language))),
+        (s for s in (*source_stages, translation)
+         if s is not None and s.status == StageStatus.FAILED),
         None,
     )  # fmt: skip
-    engine = (
-        ((translation.artifact_info or {}).get("engine") or {}).get("engine")
-        if (translation is not None and translation.artifact_info)
-        else None
-    )
+    made_with = (translation.artifact_info if translation is not None else None) or {}
+    engine = (made_with.get("engine") or {}).get("engine")
     return {
         "episode_id": cell.episode_id,
         "language": cell.language,
