@@ -1,0 +1,19 @@
+"""Repositories: the only code that writes SQL, one module per concern."""
+
+from .episodes import EpisodeRepository
+from .glossaries import GlossaryRepository, ShowRepository
+from .people import AuditLog, UserRepository, WorkerRegistry
+from .rollouts import RolloutRepository
+from .tracks import ReviewRepository, TrackRepository
+
+__all__ = [
+    "AuditLog",
+    "EpisodeRepository",
+    "GlossaryRepository",
+    "ReviewRepository",
+    "RolloutRepository",
+    "ShowRepository",
+    "TrackRepository",
+    "UserRepository",
+    "WorkerRegistry",
+]
