@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from .cli_rollout import register as register_rollout_commands
-from .config import Settings
-from .domain.access import Role
+from .cli_admin import glossary, sync_glossaries, users
+from .cli_rollout import rollout
+from .cli_support import (
+    console,
+    fail,
+    load_settings,
+    own_worker_unless_one_is_alive,
+    require_schema,
+    spawn_worker,
+    stop_worker,
+)
 from .domain.errors import InvalidRequest, LocsvcError
-
-console = Console(stderr=True)
-
-
-def _settings() -> Settings:
-    return Settings.from_env()
-
-
-def _fail(error: LocsvcError, exit_code: int = 1) -> None:
-    console.print(f"[bold red]error[/] ({error.code}): {error.message}")
-    sys.exit(exit_code)
 
 
 @click.group()
@@ -43,85 +37,10 @@ def db_upgrade() -> None:
     """Apply migrations up to the newest schema."""
     from .adapters.db.migrate import upgrade
 
-    settings = _settings()
+    settings = load_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.effective_database_url)
     console.print("database schema is up to date")
-
-
-@main.group()
-def users() -> None:
-    """API users and their tokens."""
-
-
-@users.command("create")
-@click.argument("name")
-@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
-@click.option("--languages", default="", help="Comma list of languages (linguists).")
-@click.option("--shows", default="", help="Comma list of show slugs.")
-def users_create(name: str, role: str, languages: str, shows: str) -> None:
-    """Create a user and print its API token (shown only once)."""
-    from .adapters.db.engine import Database
-    from .services.auth import create_user
-
-    settings = _settings()
-    _require_schema(settings)
-    database = Database(settings.effective_database_url)
-    try:
-        _, token = create_user(database, name, role, languages, shows)
-    except LocsvcError as error:
-        _fail(error)
-    click.echo(token)
-
-
-@users.command("rotate")
-@click.argument("name")
-def users_rotate(name: str) -> None:
-    """Print a new token for NAME; the old one stops working."""
-    from .adapters.db.engine import Database
-    from .services.auth import rotate_token
-
-    settings = _settings()
-    _require_schema(settings)
-    try:
-        click.echo(rotate_token(Database(settings.effective_database_url), name, "cli"))
-    except LocsvcError as error:
-        _fail(error)
-
-
-@users.command("revoke")
-@click.argument("name")
-def users_revoke(name: str) -> None:
-    """Revoke NAME's token (the user and its history stay)."""
-    from .adapters.db.engine import Database
-    from .services.auth import revoke_user
-
-    settings = _settings()
-    _require_schema(settings)
-    try:
-        revoke_user(Database(settings.effective_database_url), name, "cli")
-    except LocsvcError as error:
-        _fail(error)
-    click.echo(f"{name}: revoked")
-
-
-def _require_schema(settings: Settings) -> None:
-    """The embedded default migrates itself on first use; a configured database must
-    have been upgraded with `locsvc db upgrade` (one process, not every replica)."""
-    from .adapters.db.engine import make_engine
-    from .adapters.db.migrate import require_current, upgrade
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if settings.database_url is None:
-        upgrade(settings.effective_database_url)  # first run on the embedded default
-        return
-    engine = make_engine(settings.effective_database_url)
-    try:
-        require_current(engine)
-    except LocsvcError as error:
-        _fail(error)
-    finally:
-        engine.dispose()
 
 
 @main.command()
@@ -137,8 +56,8 @@ def worker(queues: str, concurrency: int | None, loglevel: str, quiet: bool) -> 
 
     from .app import create_app
 
-    settings = _settings()
-    _require_schema(settings)
+    settings = load_settings()
+    require_schema(settings)
     app = create_app()
     Maintenance(app, queues).install()
     app.extensions["celery"].start(
@@ -160,8 +79,8 @@ def worker(queues: str, concurrency: int | None, loglevel: str, quiet: bool) -> 
 @click.option("--workers", "processes", default=2, show_default=True, help="HTTP processes.")
 def api(host: str, port: int, processes: int) -> None:
     """Serve the HTTP API (gunicorn)."""
-    settings = _settings()
-    _require_schema(settings)
+    settings = load_settings()
+    require_schema(settings)
     _serve(host, port, processes)
 
 
@@ -189,44 +108,20 @@ def up(host: str, port: int) -> None:
     """API and a worker together on the embedded default: no other service needed."""
     from .app import create_app
 
-    settings = _settings()
-    _require_schema(settings)
+    settings = load_settings()
+    require_schema(settings)
     try:
-        _sync_glossaries(create_app().extensions["locsvc"])
+        sync_glossaries(create_app().extensions["locsvc"])
     except LocsvcError as error:  # a broken glossary file must not keep the service down
         console.print(f"[yellow]glossaries not synced:[/] {error.message}")
-    worker_process = _spawn_worker()
+    worker_process = spawn_worker()
     console.print(
         f"locsvc: API on http://{host}:{port}/api/v1, data in {settings.data_dir.resolve()}"
     )
     try:
         _serve(host, port, processes=1)
     finally:
-        _stop(worker_process)
-
-
-def _spawn_worker(log_path: Path | None = None) -> subprocess.Popen:
-    """A worker in its own process group; its output goes to ``log_path`` or to stderr."""
-    if log_path is not None:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-    output = open(log_path, "ab") if log_path else sys.stderr  # noqa: SIM115 - child owns it
-    return subprocess.Popen(
-        [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "WARNING", "--quiet"],
-        start_new_session=True,
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _stop(process: subprocess.Popen, grace_s: float = 30) -> None:
-    """Warm shutdown: the worker's main process finishes its task and stops its pool."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(grace_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_worker(worker_process)
 
 
 @main.command()
@@ -262,14 +157,14 @@ def localize(file: Path, out_dir: Path, show: str, title: str | None, source_lan
     from .services.episodes import LOCAL_PRINCIPAL, NewEpisode, parse_targets, submit_file
     from .services.glossaries import import_for_targets
 
-    settings = _settings()
-    _require_schema(settings)
+    settings = load_settings()
+    require_schema(settings)
     ctx = create_app().extensions["locsvc"]
     wanted = parse_targets(targets)
     meta = NewEpisode(title or file.stem, show, file.name, source_language, targets=wanted)
     try:
         meta.validated(ctx.translators)  # before anything is imported
-        _sync_glossaries(ctx)
+        sync_glossaries(ctx)
         if glossary_path is not None:
             if source_language is None or not wanted:
                 raise InvalidRequest("--glossary needs --language and --to.")
@@ -283,17 +178,14 @@ def localize(file: Path, out_dir: Path, show: str, title: str | None, source_lan
                 )
         episode_id = submit_file(ctx, file, meta)
     except LocsvcError as error:
-        _fail(error, exit_code=2)
+        fail(error, exit_code=2)
     console.print(f"episode {episode_id}: {file.name}")
     worker_log = settings.data_dir / "logs" / "worker.log"
-    spawned = None if _worker_alive(ctx) else _spawn_worker(worker_log)
-    try:
-        follow_episode(ctx, episode_id, console, spawned, worker_log)
-    except LocsvcError as error:
-        _fail(error)
-    finally:
-        if spawned is not None:
-            _stop(spawned)
+    with own_worker_unless_one_is_alive(ctx, worker_log) as spawned:
+        try:
+            follow_episode(ctx, episode_id, console, spawned, worker_log)
+        except LocsvcError as error:
+            fail(error)
     for path in write_drafts(ctx, episode_id, out_dir, file.stem):
         click.echo(str(path.resolve()))
 
@@ -312,11 +204,11 @@ def qc(file: Path, language: str, frame_rate: str | None, audience: str, fmt: st
     from .cli_reports import print_qc
     from .services.qc import qc_file
 
-    rate = frame_rate or _settings().default_frame_rate
+    rate = frame_rate or load_settings().default_frame_rate
     try:
         result = qc_file(file.read_bytes(), language, rate, file.name, fmt, audience, encoding)
     except LocsvcError as error:
-        _fail(error, exit_code=2)
+        fail(error, exit_code=2)
     print_qc(result, as_json)
     sys.exit(0 if result.report.passed else 1)
 
@@ -342,13 +234,13 @@ def translate(file: Path, source: str, target: str, out_path: Path, glossary_pat
     out_format = {"webvtt": "vtt", "xml": "ttml"}.get(suffix, suffix)
     glossary = (glossary_path.read_bytes(), glossary_path.name) if glossary_path else None
     try:
-        settings = _settings()
+        settings = load_settings()
         result = translate_file(
             translators_for(settings), file.read_bytes(), file.name, source, target,
             out_format, frame_rate or settings.default_frame_rate, glossary, engine,
         )  # fmt: skip
     except LocsvcError as error:
-        _fail(error, exit_code=2)
+        fail(error, exit_code=2)
     temp = out_path.with_name(out_path.name + ".part")
     temp.write_text(result.body, encoding="utf-8")
     temp.replace(out_path)
@@ -356,102 +248,9 @@ def translate(file: Path, source: str, target: str, out_path: Path, glossary_pat
     click.echo(str(out_path))
 
 
-@main.group()
-def glossary() -> None:
-    """Show glossaries."""
-
-
-@glossary.command("sync")
-def glossary_sync() -> None:
-    """Import every <show>/<src>-<tgt>.csv|tsv|tbx under LOCSVC_GLOSSARY_DIR."""
-    from .app import create_app
-
-    _require_schema(_settings())
-    try:
-        _sync_glossaries(create_app().extensions["locsvc"], quiet=False)
-    except LocsvcError as error:
-        _fail(error, exit_code=2)
-
-
-def _sync_glossaries(ctx, quiet: bool = True) -> None:
-    from .services.episodes import LOCAL_PRINCIPAL
-    from .services.glossaries import sync_glossary_dir
-
-    directory = ctx.settings.glossary_dir
-    if not directory.is_dir():
-        return
-    for view in sync_glossary_dir(ctx, directory, LOCAL_PRINCIPAL):
-        if not quiet or not view["unchanged"]:
-            console.print(
-                f"glossary {view['show']} {view['source_language']}->{view['target_language']}"
-                f" version {view['version']}{' (unchanged)' if view['unchanged'] else ''}:"
-                f" {view['entry_count']} entries"
-            )
-
-
-@glossary.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--show", required=True)
-@click.option("--source", required=True, help="Source language (a column of the file).")
-@click.option("--target", required=True, help="Target language (a column of the file).")
-def glossary_import(file: Path, show: str, source: str, target: str) -> None:
-    """Import a CSV/TSV glossary as the show's newest version for the pair."""
-    from .app import create_app
-    from .services.episodes import LOCAL_PRINCIPAL
-    from .services.glossaries import import_glossary
-
-    settings = _settings()
-    _require_schema(settings)
-    ctx = create_app().extensions["locsvc"]
-    try:
-        view = import_glossary(
-            ctx, file.read_bytes(), file.name, show, source, target, LOCAL_PRINCIPAL
-        )
-    except LocsvcError as error:
-        _fail(error, exit_code=2)
-    click.echo(
-        f"glossary {view['id']} ({show}, {source}->{target}) version {view['version']}: "
-        f"{view['entry_count']} entries"
-    )
-
-
-def _worker_alive(ctx) -> bool:
-    from .services.workers import live_worker_count
-
-    return live_worker_count(ctx.db, ctx.settings) > 0
-
-
-class _RolloutHelpers:
-    """What the rollout commands share with the rest of the command line."""
-
-    @staticmethod
-    def context():
-        from .app import create_app
-
-        _require_schema(_settings())
-        return create_app().extensions["locsvc"]
-
-    @staticmethod
-    def fail(error: LocsvcError, exit_code: int = 1) -> None:
-        _fail(error, exit_code)
-
-    @staticmethod
-    def follow(ctx, rollout_id: str) -> None:
-        """Watch the rollout, with a worker of our own when none is alive (embedded)."""
-        from .cli_rollout import watch
-
-        worker_log = ctx.settings.data_dir / "logs" / "worker.log"
-        spawned = None if _worker_alive(ctx) else _spawn_worker(worker_log)
-        try:
-            view = watch(ctx, rollout_id, console)
-        finally:
-            if spawned is not None:
-                _stop(spawned)
-        if view["state"] != "done":
-            sys.exit(1)
-
-
-register_rollout_commands(main, _RolloutHelpers())
+main.add_command(users)
+main.add_command(glossary)
+main.add_command(rollout)
 
 if __name__ == "__main__":
     main()
