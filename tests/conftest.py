@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from locsvc.adapters.db.migrate import upgrade
 from locsvc.app import create_app
@@ -23,6 +24,17 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("LOCSVC_TEST_REDIS", "redis://127.0.0.1:6379/13")
 ADMIN_TOKEN = "test-admin-token"
+
+# Property-based tests and fuzzing: CI runs a fixed, derandomized set of examples (the same
+# ones every run, so a green run is reproducible and nothing flakes); a developer's run
+# explores new random examples each time. HYPOTHESIS_PROFILE=explore runs many more.
+settings.register_profile(
+    "ci", max_examples=200, derandomize=True, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)  # fmt: skip
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.register_profile("explore", max_examples=5000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
 def _service_missing(what: str, detail: str) -> None:
