@@ -8,11 +8,13 @@ never cut, and an overlap is never silent."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from .cues import Cue
+from .errors import InvalidRequest
 
 # Speed-up of synthesized speech: natural to about 1.2x, acceptable to 1.4x (STANDARDS.md).
 DEFAULT_MAX_SPEED = 1.25
@@ -54,13 +56,14 @@ def fit_line(natural_ms: int, slot_ms: int, gap_after_ms: int | None, max_speed:
     """How a line of ``natural_ms`` fits a ``slot_ms`` slot followed by ``gap_after_ms``
     of silence (None: the last line, bounded by the episode's end)."""
     if not 1.0 <= max_speed <= HIGHEST_MAX_SPEED:
-        raise ValueError(f"max_speed must be 1.0 to {HIGHEST_MAX_SPEED}")
+        raise InvalidRequest(f"`max_speed` is 1.0 to {HIGHEST_MAX_SPEED}.", field="max_speed")
     slot_ms = max(slot_ms, 1)
     if natural_ms <= slot_ms:
         return Fit(FitStatus.FITS, 1.0, natural_ms, 0)
-    needed = natural_ms / slot_ms
-    if needed <= max_speed:
-        return Fit(FitStatus.SPED_UP, round(needed, 3), slot_ms, 0)
+    # the speed is kept to 3 decimals, rounded up so that the line still ends in its slot
+    speed = min(math.ceil(natural_ms / slot_ms * 1000 - 1e-6) / 1000, max_speed)
+    if round(natural_ms / speed) <= slot_ms:
+        return Fit(FitStatus.SPED_UP, speed, round(natural_ms / speed), 0)
     played = round(natural_ms / max_speed)
     borrowable = max((gap_after_ms or 0) - BREATH_MS, 0)
     over = played - slot_ms
@@ -89,7 +92,7 @@ def script_from_cues(
 
 def gaps_after(lines: Sequence[DubLine], episode_ms: int) -> list[int]:
     """Silence after each line up to the next one (or the episode's end)."""
-    starts = [line.start_ms for line in lines[1:]] + [episode_ms]
+    starts = [line.start_ms for line in lines[1:]] + [episode_ms] if lines else []
     return [
         max(next_start - line.end_ms, 0) for line, next_start in zip(lines, starts, strict=True)
     ]

@@ -203,15 +203,13 @@ class Glossary:
             occurrences.setdefault(match.entry, []).append(match)
         issues = []
         for entry, matches in occurrences.items():
-            present = len(self._required_index(entry).find(target_text))
-            for match in matches[present:]:
-                verb = "keep" if entry.kind is EntryKind.DNT else "translate as"
-                term = match.text_in(source_text)
-                issues.append(
-                    TermIssue(term, entry.required_forms, entry.kind,
-                              f"{term!r}: {verb} {entry.required_forms[0]!r}")
-                )  # fmt: skip
+            present = len(self.required_in(entry, target_text))
+            issues += [missing_issue(match, source_text) for match in matches[present:]]
         return issues
+
+    def required_in(self, entry: GlossaryEntry, target_text: str) -> list[TermMatch]:
+        """Where the translation has the entry's required form (or a variant)."""
+        return self._required_index(entry).find(target_text)
 
     def forbidden_terms(self, target_text: str) -> list[TermIssue]:
         issues = []
@@ -228,6 +226,14 @@ class Glossary:
         return TermIndex(
             ((form, entry.case_sensitive, entry) for form in entry.required_forms), language
         )
+
+
+def missing_issue(match: TermMatch, source_text: str) -> TermIssue:
+    """The issue of a source occurrence whose required form the translation lacks."""
+    entry, term = match.entry, match.text_in(source_text)
+    verb = "keep" if entry.kind is EntryKind.DNT else "translate as"
+    message = f"{term!r}: {verb} {entry.required_forms[0]!r}"
+    return TermIssue(term, entry.required_forms, entry.kind, message)
 
 
 def layered(

@@ -7,6 +7,7 @@ and Chinese break between characters, with the basic kinsoku rules."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .profiles import TimedTextProfile
@@ -18,6 +19,11 @@ CLAUSE_PUNCTUATION = (",", ";", ":", ".", "?", "!", "…", "-", "—", "、", "�
 NO_LINE_START = set("、。，．！？」』）〕】・ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々")
 NO_LINE_END = set("「『（〔【")
 
+# A unit to break between: a word (or, in unspaced scripts, a character) with any tags
+# in or around it, a tag's inner spaces included.
+WORD_UNIT = re.compile(r"(?:<[^<>\n]*>|\{\\[^{}\n]*\}|\S)+")
+CHARACTER_UNIT = re.compile(r"(?:<[^<>\n]*>|\{\\[^{}\n]*\})*\S(?:</[^<>\n]*>)*|\s")
+
 OVERFLOW_COST = 1000  # per column over the limit: only when nothing fits
 BAD_BREAK_COST = 40  # splitting a unit that belongs together
 NAME_SPLIT_COST = 30
@@ -27,10 +33,12 @@ BREAK_BEFORE_BONUS = 6
 
 
 def tokens_of(text: str, language: str) -> tuple[list[str], str]:
-    """The units a line may break between, and the glue that joins them again."""
+    """The units a line may break between, and the glue that joins them again. Markup
+    ("<v Jane Doe>", "<i>") stays whole inside its unit: a tag cut across two lines
+    would show, and would make a line's width depend on where the other line ends."""
     if language.split("-")[0].lower() in CHARACTER_BREAKING and " " not in text.strip():
-        return list(text.strip()), ""
-    return text.split(), " "
+        return CHARACTER_UNIT.findall(text.strip()), ""
+    return WORD_UNIT.findall(text), " "
 
 
 def break_lines(text: str, profile: TimedTextProfile) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from .cues import Cue
+from .frames import Frames
 from .glossary import TermIssue
 from .profiles import TimedTextProfile
 from .text import invalid_characters, line_width, reading_characters, unbalanced_tags, visible
@@ -122,14 +123,14 @@ def check(
     (cue number, issue) come from checking the translation against the show's glossary;
     ``dub_overflows`` (cue number, ms) are lines its dub could not fit."""
     issues: list[Issue] = []
-    gap_ms = profile.min_gap_frames * 1000 / frame_rate
+    frames = Frames(frame_rate)
     source_texts = {_normalised(c.text) for c in source or ()} - {""}
     for number, cue in enumerate(cues, start=1):
         found: list[tuple[Rule, float | str | None, float | str | None, str]] = []
         found += _text_rules(cue, profile)
         found += _duration_rules(cue, profile)
         if number > 1:
-            found += _neighbour_rules(cues[number - 2], cue, gap_ms, profile)
+            found += _neighbour_rules(cues[number - 2], cue, frames, profile)
         if source_texts and _normalised(cue.text) in source_texts:
             found.append((Rule.UNTRANSLATED, visible(cue.text), None, "same text as the source"))
         issues += [Issue(number, rule, SEVERITY[rule], v, lim, msg) for rule, v, lim, msg in found]
@@ -187,15 +188,16 @@ def _duration_rules(cue: Cue, profile: TimedTextProfile):
         yield Rule.MAX_DURATION, duration, profile.max_duration_ms, f"on screen {duration} ms"
 
 
-def _neighbour_rules(previous: Cue, cue: Cue, gap_ms: float, profile: TimedTextProfile):
+def _neighbour_rules(previous: Cue, cue: Cue, frames: Frames, profile: TimedTextProfile):
     if cue.start_ms < previous.start_ms:
         yield Rule.ORDER, cue.start_ms, previous.start_ms, "starts before the cue above it"
     elif cue.start_ms < previous.end_ms:
         overlap = previous.end_ms - cue.start_ms
         yield Rule.OVERLAP, overlap, 0, f"overlaps the cue above by {overlap} ms"
-    elif cue.start_ms - previous.end_ms < gap_ms:
+    elif frames.between(previous.end_ms, cue.start_ms) < profile.min_gap_frames:
+        # in frames: 2 frames at 23.976 fps are 83.4 ms, and a file keeps 83
         gap = cue.start_ms - previous.end_ms
         yield (
-            Rule.MIN_GAP, gap, round(gap_ms),
+            Rule.MIN_GAP, gap, frames.ms(profile.min_gap_frames),
             f"{gap} ms after the cue above; at least {profile.min_gap_frames} frames wanted",
         )  # fmt: skip

@@ -78,7 +78,9 @@ def merge_revisions(
 ) -> tuple[list[Cue] | None, list[int]]:
     """A three-way merge cue by cue: each side's edits where the other left the cue as it
     was; where both changed a cue, mine (its number listed, to look at again). None when
-    cues were split, merged, added or removed: then the linguist chooses a side."""
+    cues were split, merged, added or removed, or when the edits of both sides together
+    make cues overlap (each side retimed one of two neighbours): then the linguist
+    chooses a side."""
     if not len(base) == len(theirs) == len(mine):
         return None, []
     merged, both = [], []
@@ -89,4 +91,10 @@ def merge_revisions(
             merged.append(my)
             if their != old and their != my:
                 both.append(number)
+    if _overlaps(merged) and not (_overlaps(theirs) or _overlaps(mine)):
+        return None, []
     return merged, both
+
+
+def _overlaps(cues: Sequence[Cue]) -> bool:
+    return any(a.end_ms > b.start_ms for a, b in zip(cues, cues[1:], strict=False))

@@ -13,11 +13,10 @@ event is made as good as it can be and QC flags it."""
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .cues import Cue, check_monotonic
+from .frames import Frames
 from .linebreak import break_lines, fits, tokens_of
 from .profiles import TimedTextProfile
 from .text import CLAUSE_END, SENTENCE_END
@@ -43,7 +42,7 @@ def segment_words(
     for a translation."""
     words = [w for w in words if w.text.strip()]
     groups = group_words(words, profile)
-    frames = _Frames(frame_rate)
+    frames = Frames(frame_rate)
     cuts = sorted(frames.nearest(ms) for ms in shot_changes_ms)
     limit = frames.floor(end_limit_ms) if end_limit_ms is not None else None
     spans = _time_groups(groups, profile, frames, cuts, limit)
@@ -53,23 +52,6 @@ def segment_words(
     ]
     check_monotonic(cues)
     return cues
-
-
-@dataclass(frozen=True)
-class _Frames:
-    rate: float
-
-    def floor(self, ms: int) -> int:
-        return math.floor(ms * self.rate / 1000 + 1e-9)
-
-    def ceil(self, ms: int) -> int:
-        return math.ceil(ms * self.rate / 1000 - 1e-9)
-
-    def nearest(self, ms: int) -> int:
-        return round(ms * self.rate / 1000)
-
-    def ms(self, frame: int) -> int:
-        return round(frame * 1000 / self.rate)
 
 
 def words_on_span(text: str, start_ms: int, end_ms: int, language: str) -> list[Word]:
@@ -103,11 +85,16 @@ def _text(words: Sequence[Word]) -> str:
 
 
 def group_words(words: Sequence[Word], profile: TimedTextProfile) -> list[list[Word]]:
+    """Words in events, in order, each event non-empty. A sentence end or a pause cuts
+    where it falls; an overflowing event may hand its last words on to the next."""
     groups: list[list[Word]] = []
     current: list[Word] = []
     for word in words:
-        if current and _starts_new_event(current, word, profile):
-            keep, carry = _split_at_clause(current, profile)
+        if current and _ends_event(current, word):
+            groups.append(current)
+            current = []
+        elif current and _overflows(current, word, profile):
+            keep, carry = _split_at_clause(current, word, profile)
             groups.append(keep)
             current = carry
         current.append(word)
@@ -116,36 +103,45 @@ def group_words(words: Sequence[Word], profile: TimedTextProfile) -> list[list[W
     return groups
 
 
-def _starts_new_event(current: list[Word], word: Word, profile: TimedTextProfile) -> bool:
-    last = current[-1]
-    if ends_sentence(last):
-        return True
-    if word.start_ms - last.end_ms >= PAUSE_BREAK_MS:
-        return True
+def _ends_event(current: list[Word], word: Word) -> bool:
+    return ends_sentence(current[-1]) or word.start_ms - current[-1].end_ms >= PAUSE_BREAK_MS
+
+
+def _overflows(current: list[Word], word: Word, profile: TimedTextProfile) -> bool:
     if word.end_ms - current[0].start_ms > profile.max_duration_ms:
         return True
     return not fits(_text([*current, word]), profile)
 
 
 def _split_at_clause(
-    current: list[Word], profile: TimedTextProfile
+    current: list[Word], word: Word, profile: TimedTextProfile
 ) -> tuple[list[Word], list[Word]]:
     """End an overflowing event at its last clause boundary past its first third,
     rather than mid-phrase; failing that, not on a word that belongs with the next
-    ("in his | power" becomes "in his power" in the next event)."""
-    if ends_sentence(current[-1]):
-        return current, []
+    ("in his | power" becomes "in his power" in the next event). The event kept is
+    never empty, and words are handed on only when the next event, with ``word``,
+    still fits and lasts no longer than the maximum."""
     whole = len(_text(current))
     for index in range(len(current) - 1, 0, -1):
         if current[index - 1].text.strip().endswith(CLAUSE_END):
-            if len(_text(current[:index])) >= whole / 3 and fits(_text(current[index:]), profile):
+            if len(_text(current[:index])) >= whole / 3 and _can_carry(
+                current[index:], word, profile
+            ):
                 return current[:index], current[index:]
             break
     keep_with_next = break_words_for(profile.language).keep_with_next
     index = len(current)
-    while index > len(current) // 2 and _bare(current[index - 1]) in keep_with_next:
+    while index > max(1, len(current) // 2) and _bare(current[index - 1]) in keep_with_next:
         index -= 1
+    if index < len(current) and not _can_carry(current[index:], word, profile):
+        index = len(current)
     return current[:index], current[index:]
+
+
+def _can_carry(carry: list[Word], word: Word, profile: TimedTextProfile) -> bool:
+    return word.end_ms - carry[0].start_ms <= profile.max_duration_ms and fits(
+        _text([*carry, word]), profile
+    )
 
 
 def _bare(word: Word) -> str:
@@ -155,7 +151,7 @@ def _bare(word: Word) -> str:
 def _time_groups(
     groups: list[list[Word]],
     profile: TimedTextProfile,
-    frames: _Frames,
+    frames: Frames,
     cuts: list[int],
     limit: int | None = None,
 ) -> list[tuple[int, int]]:

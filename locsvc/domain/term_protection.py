@@ -54,24 +54,35 @@ def protect(text: str, glossary: Glossary, placeholder: str = DEFAULT_PLACEHOLDE
 
 
 def restore(translated: str, protected: Protected) -> Restored:
+    """Each placeholder back to its term, at every place the engine left it (an engine
+    may repeat one: a placeholder left in would reach the viewer)."""
     lost = []
     for token, replacement in protected.replacements.items():
         pattern = re.compile(re.escape(token), re.IGNORECASE)  # engines may change its case
-        found = pattern.search(translated)
-        if found is None:
+        if pattern.search(translated) is None:
             lost.append(token)
             continue
-        at_start = sentence_initial(translated, found.start())
-        after = translated[found.end() :]
-        if token in protected.lower_after:
-            # Engines take a leading placeholder for a non-word and capitalise the word
-            # after it ("XTERM1X Perdió"); the source had that word in lower case.
-            after = re.sub(r"^(\s+)(\w)", lambda m: m.group(1) + m.group(2).lower(), after)
-        before = translated[: found.start()]
-        if protected.genders and token in protected.genders:
-            before = agree_before(before, protected.genders[token], protected.language)
-        translated = before + (_capitalised(replacement) if at_start else replacement) + after
+        cursor = 0
+        while (found := pattern.search(translated, cursor)) is not None:
+            translated, cursor = _put_back(translated, found, token, replacement, protected)
     return Restored(translated, tuple(lost))
+
+
+def _put_back(
+    translated: str, found: re.Match[str], token: str, replacement: str, protected: Protected
+) -> tuple[str, int]:
+    """The text with one placeholder replaced, and the offset just after the term."""
+    at_start = sentence_initial(translated, found.start())
+    after = translated[found.end() :]
+    if token in protected.lower_after:
+        # Engines take a leading placeholder for a non-word and capitalise the word
+        # after it ("XTERM1X Perdió"); the source had that word in lower case.
+        after = re.sub(r"^(\s+)(\w)", lambda m: m.group(1) + m.group(2).lower(), after)
+    before = translated[: found.start()]
+    if protected.genders and token in protected.genders:
+        before = agree_before(before, protected.genders[token], protected.language)
+    term = _capitalised(replacement) if at_start else replacement
+    return before + term + after, len(before) + len(term)
 
 
 def _replacement(match: TermMatch, text: str) -> str:

@@ -33,13 +33,19 @@ class FileQc:
         return body
 
 
+# Frame rates video has: from time-lapse to high-speed capture.
+MIN_FRAME_RATE, MAX_FRAME_RATE = 1.0, 1000.0
+
+
 def parse_frame_rate(rate: str) -> float:
     try:
         value = float(Fraction(rate))
-    except (ValueError, ZeroDivisionError) as error:
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
         raise InvalidRequest(f"{rate!r} is not a frame rate (25, 23.976, 24000/1001).") from error
-    if value <= 0:
-        raise InvalidRequest(f"{rate!r} is not a frame rate.")
+    if not MIN_FRAME_RATE <= value <= MAX_FRAME_RATE:  # also keeps frame arithmetic finite
+        raise InvalidRequest(
+            f"{rate!r} is not a frame rate: {MIN_FRAME_RATE:g} to {MAX_FRAME_RATE:g} fps."
+        )
     return value
 
 
@@ -80,8 +86,9 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
     term_issues = (
         track_term_issues(source_cues, target_cues, glossary) if glossary and source_cues else []
     )
+    # the media's own rate, as the pipeline used it (the range check is for typed rates)
     report = check(
-        target_cues, profile, parse_frame_rate(found.frame_rate), source_cues, term_issues,
+        target_cues, profile, float(Fraction(found.frame_rate)), source_cues, term_issues,
         _dub_overflows(dub_record, target_cues, found.number),
     )  # fmt: skip
     body = report.to_dict()

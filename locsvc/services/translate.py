@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..adapters.formats import get_format, read_subtitles
 from ..adapters.glossary_files import read_glossary_file
 from ..domain.cues import Cue
+from ..domain.errors import InvalidRequest, StageFailed
 from ..domain.glossary import Glossary, TermIssue
 from ..domain.profiles import TimedTextProfile, profile_for
 from ..domain.qc import QcReport, check
@@ -44,7 +45,13 @@ def translate_cues(
     outputs: list[str] = []
     for start in range(0, len(protected), translator.batch_size):
         batch = protected[start : start + translator.batch_size]
-        outputs += translator.translate_batch([p.text for p in batch])
+        answers = translator.translate_batch([p.text for p in batch])
+        if len(answers) != len(batch):  # one answer per sentence, or none can be placed
+            raise StageFailed(
+                f"The {translator.name} engine answered {len(answers)} sentences for {len(batch)}.",
+                engine=translator.name,
+            )
+        outputs += answers
         if on_progress:
             on_progress(len(outputs) / len(protected))
     words: list[Word] = []
@@ -79,6 +86,8 @@ def translate_file(
     translator = translators.get(source_language, target_language, engine)
     rate = parse_frame_rate(frame_rate)
     source_cues = read_subtitles(data, filename=filename).cues
+    if not join_sentences(source_cues):  # an empty track out would be no file at all
+        raise InvalidRequest(f"{filename} has no text to translate: every cue is empty.")
     glossary = None
     if glossary_file is not None:
         entries = read_glossary_file(

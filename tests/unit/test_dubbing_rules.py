@@ -8,6 +8,7 @@ from locsvc.domain.dubbing import (
     gaps_after,
     script_from_cues,
 )
+from locsvc.domain.errors import InvalidRequest
 
 
 def test_a_short_line_plays_as_synthesized():
@@ -35,7 +36,7 @@ def test_what_still_does_not_fit_is_flagged_with_its_overflow():
 
 
 def test_the_speed_limit_is_bounded():
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidRequest):
         fit_line(2000, 1000, 0, 1.6)
 
 

@@ -107,3 +107,53 @@ def test_tag_balance():
     assert unbalanced_tags("<v Jane>speaker spans may stay open") == []
     assert unbalanced_tags("<i>open") == ["<i>"]
     assert unbalanced_tags("closed</b>") == ["</b>"]
+
+
+def chained_track(frame_rate: float, gap_frames: int, minutes: int = 24) -> list[Cue]:
+    """A track like a whole episode's: 2-second cues chained ``gap_frames`` apart, every
+    time on a frame, in whole milliseconds as subtitle files keep them."""
+    frame_ms = 1000 / frame_rate
+    cue_frames = round(2 * frame_rate)
+    cues, frame = [], 0
+    while frame * frame_ms < minutes * 60_000:
+        start, end = round(frame * frame_ms), round((frame + cue_frames) * frame_ms)
+        cues.append(Cue(start, end, (f"Line {len(cues) + 1}.",)))
+        frame += cue_frames + gap_frames
+    return cues
+
+
+@pytest.mark.parametrize("frame_rate", [24000 / 1001, 24.0, 25.0, 30000 / 1001, 30.0])
+def test_a_gap_of_exactly_the_minimum_frames_is_not_flagged(frame_rate):
+    # issue 12: 2 frames at 23.976 fps are 83.4 ms; a file keeps 83 ms.
+    cues = chained_track(frame_rate, gap_frames=2)
+    report = check(cues, EN, frame_rate)
+    assert [i for i in report.issues if i.rule is Rule.MIN_GAP] == []
+
+
+@pytest.mark.parametrize("frame_rate", [24000 / 1001, 24.0, 25.0, 30000 / 1001, 30.0])
+def test_a_gap_of_one_frame_is_still_flagged(frame_rate):
+    cues = chained_track(frame_rate, gap_frames=1)
+    flagged = [i.cue for i in check(cues, EN, frame_rate).issues if i.rule is Rule.MIN_GAP]
+    assert flagged == list(range(2, len(cues) + 1))
+
+
+@pytest.mark.parametrize("rate", ["1e308", "1e400", "0.0001", "100000", "0", "-25", "nan", "x"])
+def test_a_frame_rate_no_video_has_is_refused(rate):
+    from locsvc.services.qc import parse_frame_rate
+
+    with pytest.raises(InvalidRequest, match="frame rate"):
+        parse_frame_rate(rate)
+
+
+@pytest.mark.parametrize("rate, value", [("24000/1001", 24000 / 1001), ("25", 25.0), ("120", 120)])
+def test_real_frame_rates_are_read(rate, value):
+    from locsvc.services.qc import parse_frame_rate
+
+    assert parse_frame_rate(rate) == value
+
+
+@pytest.mark.parametrize("offset_ms", range(-40, 40, 4))
+def test_a_one_frame_gap_off_the_frame_grid_is_still_one_frame(offset_ms):
+    # 40 ms at 25 fps is one frame wherever it falls (980 -> 1020 ms: half a frame each)
+    cues = [Cue(0, 1000 + offset_ms, ("One.",)), Cue(1040 + offset_ms, 3000, ("Two.",))]
+    assert Rule.MIN_GAP in {i.rule for i in check(cues, EN, 25.0).issues}

@@ -144,3 +144,19 @@ def test_text_without_word_times_is_placed_on_its_span_and_segmented():
     assert joined(cues).split() == text.split()
     assert cues[0].start_ms == 1000 and cues[-1].end_ms <= 11_000 + 12 * FRAME_MS
     assert check(cues, profile_for("es"), FPS).passed
+
+
+def test_a_one_word_event_ending_on_a_word_that_belongs_with_the_next_is_kept():
+    # issue 12: "El" (Agent) placed alone on its cue, then a pause: an empty event crashed.
+    words = [Word(436767, 438267, " El")]
+    words += words_from("agente Complace control mientras pruebo que prórroga.", 440267, 300)
+    cues = segment_words(words, profile_for("es"), 24000 / 1001)
+    assert joined(cues).split() == ["El", "agente", "Complace", "control", "mientras",
+                                    "pruebo", "que", "prórroga."]  # fmt: skip
+
+
+def test_no_word_is_carried_across_a_pause_into_an_overlong_event():
+    words = words_from("Da las", 0, 300) + words_from("gracias.", 1_200_000)
+    cues = segment_words(words, profile_for("es"), FPS)
+    assert joined(cues).split() == ["Da", "las", "gracias."]
+    assert all(c.end_ms - c.start_ms <= EN.max_duration_ms for c in cues)

@@ -10,7 +10,10 @@
     lines: Number(table.dataset.maxLines),
     cps: Number(table.dataset.maxCps),
   };
-  const frameMs = Math.round(Number(table.dataset.frameMs));
+  // Frame arithmetic in frames, not ms: a frame at 23.976 fps is 41.708 ms, not 42.
+  const frameMs = Number(table.dataset.frameMs);
+  const toFrame = (ms) => Math.round(ms / frameMs);
+  const onFrame = (frame) => Math.round(frame * frameMs);
   const media = document.getElementById("media");
   const nowShowing = document.getElementById("now-showing");
   const status = document.getElementById("status");
@@ -54,12 +57,12 @@
     const start = Number(field(row, "in").value);
     const end = Number(field(row, "out").value);
     const share = text.value.length ? at / text.value.length : 0.5;
-    const cut = Math.round((start + (end - start) * share) / frameMs) * frameMs;
+    const cut = toFrame(start + (end - start) * share);
     const copy = row.cloneNode(true);
     field(copy, "text").value = text.value.slice(at).trim();
     text.value = text.value.slice(0, at).trim();
-    field(row, "out").value = cut - 2 * frameMs;
-    field(copy, "in").value = cut;
+    field(row, "out").value = onFrame(cut - 2);
+    field(copy, "in").value = onFrame(cut);
     row.after(copy);
     wire(copy);
     renumber();
@@ -79,7 +82,7 @@
 
   function nudge(row, which, frames) {
     const input = field(row, which);
-    input.value = Math.max(0, Number(input.value) + frames * frameMs);
+    input.value = Math.max(0, onFrame(toFrame(Number(input.value)) + frames));
     meter(row);
   }
 
