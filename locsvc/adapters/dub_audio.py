@@ -4,7 +4,6 @@ lines (or over an M&E stem), delivered as WAV, AAC and as an extra MP4 audio tra
 
 from __future__ import annotations
 
-import subprocess
 import wave
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from ..domain.errors import StageFailed
+from .subprocesses import run
 
 RATE = 48_000  # delivery sample rate
 DUCKED_GAIN = 0.25  # the original dialogue under a dub line, about -12 dB
@@ -24,8 +24,7 @@ ISO_639_2 = {
 
 
 def _ffmpeg(*args: str, output: bool = False) -> bytes:
-    result = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args],
-                            capture_output=True, timeout=TIMEOUT_S)  # fmt: skip
+    result = run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args], timeout=TIMEOUT_S)
     if result.returncode != 0:
         raise StageFailed(f"ffmpeg failed: {result.stderr.decode(errors='replace')[-500:]}")
     return result.stdout if output else b""

@@ -12,11 +12,36 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 
-from ..domain.errors import InvalidRequest
+from ..domain.errors import InvalidRequest, SubtitleUnreadable
 from ..domain.glossary import EntryKind, GlossaryEntry
 from .formats.text import decode
+from .formats.xml import parse_untrusted_xml
 
 TRUE, FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
+# Bounds on what a file may turn into: a show's glossary holds hundreds of entries. A TBX
+# concept gives each source synonym every other target term as a variant, so a small
+# file can multiply (2,000 x 2,000 terms in 130 kB made 50 MB of entries).
+MAX_ENTRIES = 100_000
+MAX_ENTRY_CHARS = 10_000_000
+
+
+class _Budget:
+    """Counts entries and their characters as a reader makes them; refuses past the bounds."""
+
+    def __init__(self) -> None:
+        self.entries = self.chars = 0
+
+    def spend(self, chars: int) -> None:
+        self.entries, self.chars = self.entries + 1, self.chars + chars
+        if self.entries > MAX_ENTRIES or self.chars > MAX_ENTRY_CHARS:
+            raise InvalidRequest(
+                f"The glossary expands to more than {MAX_ENTRIES} entries or "
+                f"{MAX_ENTRY_CHARS} characters of terms, variants and notes; split it."
+            )
+
+
+def _size(entry: GlossaryEntry) -> int:
+    return len(entry.source) + len(entry.target) + len(entry.note) + sum(map(len, entry.variants))
 
 
 def read_glossary_file(
@@ -37,26 +62,27 @@ def glossary_languages(data: bytes, filename: str | None = None) -> set[str]:
     """The language codes a glossary file has terms in (lower case)."""
     if _is_tbx(data, filename):
         try:
-            root = ET.fromstring(data)
-        except ET.ParseError:
+            root = parse_untrusted_xml(data, "TBX", InvalidRequest)
+        except InvalidRequest:
             return set()
         return {_lang(e) for e in root.iter() if _local(e.tag) == "langSet"} - {""}
-    lines = decode(data).lines
-    header = (
-        next(csv.reader([lines[0]], delimiter="\t" if "\t" in lines[0] else ",")) if lines else []
-    )
-    return {name.strip().lower() for name in header} - OPTIONAL_COLUMNS
+    try:
+        lines = _decoded_lines(data)
+        rows = _rows(lines[:1], "\t" if lines and "\t" in lines[0] else ",")
+    except InvalidRequest:  # unreadable: in no language
+        return set()
+    return {name.strip().lower() for name in (rows[0] if rows else [])} - OPTIONAL_COLUMNS
 
 
 def read_glossary_table(
     data: bytes, source_language: str, target_language: str, filename: str | None = None
 ) -> list[GlossaryEntry]:
-    lines = decode(data).lines
-    if not lines:
+    lines = _decoded_lines(data)
+    if not any(line.strip() for line in lines):
         raise InvalidRequest("The glossary file is empty.")
     delimiter = "\t" if (filename or "").lower().endswith(".tsv") or "\t" in lines[0] else ","
-    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
-    header = [name.strip() for name in rows[0]]
+    rows = _rows(lines, delimiter)
+    header = [name.strip() for name in rows[0]] if rows else []
     columns = {name.lower(): index for index, name in enumerate(header)}
     source_column = columns.get(source_language.lower())
     target_column = columns.get(target_language.lower())
@@ -66,11 +92,34 @@ def read_glossary_table(
             f"{target_language!r} (it has {', '.join(header)}).",
             line=1,
         )
-    entries = []
+    entries, budget = [], _Budget()
     for line_number, row in enumerate(rows[1:], start=2):
         if any(value.strip() for value in row):
-            entries.append(_entry(_Row(row, columns), source_column, target_column, line_number))
+            entry = _entry(_Row(row, columns), source_column, target_column, line_number)
+            budget.spend(_size(entry))
+            entries.append(entry)
     return entries
+
+
+def _rows(lines: list[str], delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as error:  # a field past csv's size limit: a quote never closed
+        raise InvalidRequest(
+            f"Line {reader.line_num}: {error} (a quote that is never closed?).",
+            line=reader.line_num,
+        ) from error
+
+
+def _decoded_lines(data: bytes) -> list[str]:
+    try:
+        return decode(data).lines
+    except SubtitleUnreadable as error:  # the same decoding, in the glossary's own words
+        raise InvalidRequest(
+            f"The glossary file cannot be decoded as {error.details.get('encoding')}: "
+            "save it as UTF-8."
+        ) from error
 
 
 class _Row:
@@ -144,14 +193,8 @@ FORBIDDEN_STATUSES = {
 def read_glossary_tbx(
     data: bytes, source_language: str, target_language: str
 ) -> list[GlossaryEntry]:
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
-        line = error.position[0] if error.position else None
-        raise InvalidRequest(
-            f"Line {line}: the TBX is not well-formed XML ({error}).", line=line
-        ) from error
-    entries = []
+    root = parse_untrusted_xml(data, "TBX", InvalidRequest)
+    entries, budget = [], _Budget()
     for concept in root.iter():
         if _local(concept.tag) not in ("termEntry", "conceptEntry"):
             continue
@@ -164,10 +207,13 @@ def read_glossary_tbx(
         allowed = [(term, gender) for term, forbidden, gender in target_terms if not forbidden]
         for term, forbidden, _ in target_terms:
             if forbidden:
+                budget.spend(len(term) + len(note))
                 entries.append(GlossaryEntry("", term, EntryKind.FORBIDDEN, note=note))
         if source_terms and allowed:
             (preferred, gender), others = allowed[0], tuple(term for term, _ in allowed[1:])
+            shared_chars = len(preferred) + sum(map(len, others)) + len(note)
             for source, _, _ in source_terms:
+                budget.spend(len(source) + shared_chars)
                 entries.append(
                     GlossaryEntry(source, preferred, variants=others, note=note, gender=gender)
                 )

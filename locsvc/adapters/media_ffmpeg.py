@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import wave
 from fractions import Fraction
 from pathlib import Path
 
 from ..domain.errors import EmptyUpload, NotMedia, StageFailed, UnusableMedia
 from ..domain.media import MediaInfo, check_usable
+from .subprocesses import run
 
 ASR_SAMPLE_RATE = 16_000  # Whisper's input rate
 # A frame whose scene score (0..1, difference to the previous frame) passes this is a cut;
@@ -23,6 +23,7 @@ SHOWINFO_TIME = re.compile(r"pts_time:\s*([0-9.]+)")
 TRUNCATION_TOLERANCE_MS = 1000
 TRUNCATION_TOLERANCE_RATIO = 0.05
 DECODE_TIMEOUT_S = 6 * 3600  # decoding a feature-length file never takes this long
+PROBE_TIMEOUT_S = 120
 
 
 def _tool(name: str) -> str:
@@ -50,7 +51,7 @@ def probe(path: Path) -> MediaInfo:
         "json",
         str(path),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    result = run(command, text=True, timeout=PROBE_TIMEOUT_S, timeout_error=UnusableMedia)
     if result.returncode != 0:
         said = _stderr_tail(result.stderr.replace(str(path), "the file"))
         raise NotMedia("This is not a readable audio or video file: " + said, tool_output=said)
@@ -91,7 +92,7 @@ def _media_info(report: dict) -> MediaInfo:
 
 def _decode(command: list[str], source: Path, failure: str) -> str:
     """Run an ffmpeg decode; its stderr, or UnusableMedia in ffmpeg's own words."""
-    result = subprocess.run(command, capture_output=True, text=True, timeout=DECODE_TIMEOUT_S)
+    result = run(command, text=True, timeout=DECODE_TIMEOUT_S, timeout_error=UnusableMedia)
     if result.returncode != 0:
         said = _stderr_tail(result.stderr.replace(str(source), "the file"))
         raise UnusableMedia(f"{failure}: {said}", reason="decode_failed")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Sequence
 from functools import lru_cache
 
 from ..domain.errors import ModelUnavailable, StageFailed
+from .subprocesses import run
 
 # (source, target) -> the modes applied in turn; a pivot is simply two modes.
 # Mode names are Apertium's own (eng-spa, not en-es). Installed by `make system-deps`.
@@ -36,14 +36,15 @@ CHAINS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 # Sentences travel one per line; Apertium keeps line structure.
 TIMEOUT_S = 600
+VERSION_TIMEOUT_S = 30
 
 
 @lru_cache(maxsize=1)
 def apertium_version() -> str:
     if shutil.which("dpkg-query") is None:
         return "unknown"
-    result = subprocess.run(
-        ["dpkg-query", "-W", "-f=${Version}", "apertium"], capture_output=True, text=True
+    result = run(
+        ["dpkg-query", "-W", "-f=${Version}", "apertium"], text=True, timeout=VERSION_TIMEOUT_S
     )
     return result.stdout.strip() or "unknown"
 
@@ -65,10 +66,7 @@ class ApertiumTranslator:
             raise ModelUnavailable("Apertium is not installed (make system-deps).")
         text = "\n".join(" ".join(s.split()) for s in sentences) + "\n"
         for mode in self.chain:
-            result = subprocess.run(
-                ["apertium", "-u", mode], input=text, capture_output=True, text=True,
-                timeout=TIMEOUT_S,
-            )  # fmt: skip
+            result = run(["apertium", "-u", mode], input=text, text=True, timeout=TIMEOUT_S)
             if result.returncode != 0:
                 raise StageFailed(f"apertium {mode} failed: {result.stderr.strip()[-300:]}")
             text = result.stdout

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 import threading
 import wave
 from functools import lru_cache
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.errors import ModelUnavailable, StageFailed
+from .subprocesses import run
 
 # espeak-ng voice per language (BCP 47 -> espeak); others use their primary subtag.
 ESPEAK_VOICES = {
@@ -22,6 +22,7 @@ ESPEAK_VOICES = {
     "ca": "ca", "ro": "ro", "nl": "nl", "ja": "ja", "zh": "cmn", "ko": "ko", "gl": "es",
 }  # fmt: skip
 TIMEOUT_S = 120
+VERSION_TIMEOUT_S = 30
 
 
 class PiperSynthesizer:
@@ -65,9 +66,9 @@ class EspeakSynthesizer:
         self.voice = ESPEAK_VOICES.get(language) or language.split("-")[0].lower()
 
     def synthesize(self, text: str, target: Path) -> None:
-        result = subprocess.run(
+        result = run(
             ["espeak-ng", "-v", self.voice, "-w", str(target), "--", text],
-            capture_output=True, text=True, timeout=TIMEOUT_S,
+            text=True, timeout=TIMEOUT_S,
         )  # fmt: skip
         if result.returncode != 0 or not target.exists():
             raise StageFailed(f"espeak-ng failed for voice {self.voice}: {result.stderr.strip()}")
@@ -118,7 +119,7 @@ def wav_duration_ms(path: Path) -> int:
 
 @lru_cache(maxsize=1)
 def _espeak_version() -> str:
-    result = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True)
+    result = run(["espeak-ng", "--version"], text=True, timeout=VERSION_TIMEOUT_S)
     return result.stdout.strip().split(" ")[3] if result.returncode == 0 else "unknown"
 
 

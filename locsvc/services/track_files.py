@@ -4,6 +4,7 @@ from approved revisions only."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from fractions import Fraction
@@ -105,7 +106,7 @@ def upload_revision(
         check_monotonic(parsed.cues)
     except InvalidRequest as error:
         raise SubtitleUnreadable(error.message, **error.details) from error
-    blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in parsed.cues]).encode())
+    cues_json = json.dumps([c.to_dict() for c in parsed.cues]).encode()
     with ctx.db.session() as session:
         track = TrackRepository(session).find(episode_id, language)
         reviews = ReviewRepository(session)
@@ -117,16 +118,18 @@ def upload_revision(
             to_domain(review), ReviewAction.EDIT, principal, utcnow(), review_lease(ctx)
         )
         previous = track.revisions[-1]
-        if previous.cues_sha256 == blob.sha256:
+        if previous.cues_sha256 == hashlib.sha256(cues_json).hexdigest():
             return {"revision": previous.number, "unchanged": True}, False
         before_cues = load_cues(ctx, previous.cues_sha256)
-        revision = TrackRepository(session).add_revision(
-            track, blob.sha256, len(parsed.cues), principal.name
-        )
         if not reviews.update_if_unchanged(
             review.id, review.version, lease_expires_at=after.lease_expires_at
         ):
             raise Conflict("The review changed while the file was stored; try again.")
+        # Stored only once every check has passed: a refused upload leaves no object.
+        blob = ctx.storage.put_bytes(cues_json)
+        revision = TrackRepository(session).add_revision(
+            track, blob.sha256, len(parsed.cues), principal.name
+        )
         number = revision.number
         AuditLog(session).record(
             principal.name,

@@ -164,3 +164,45 @@ def test_srt_round_trip_is_byte_exact_for_a_clean_file():
     cues = read_subtitles(original.encode(), fmt="srt").cues
     # The fixture lacks the customary blank line at the end; we write it.
     assert get_format("srt").render(cues) == original + "\n\n"
+
+
+def test_more_cues_than_the_bound_are_refused(monkeypatch):
+    import locsvc.adapters.formats as formats
+
+    monkeypatch.setattr(formats, "MAX_CUES", 3)
+    four = "".join(f"{n}\n00:00:0{n},000 --> 00:00:0{n},500\nline {n}\n\n" for n in range(1, 5))
+    with pytest.raises(SubtitleUnreadable, match="at most 3"):
+        read_subtitles(four.encode(), fmt="srt")
+
+
+def test_cues_holding_more_text_than_the_file_are_refused(monkeypatch):
+    """No reader adds text; one that did (an entity, a future reader's bug) is caught."""
+    import locsvc.adapters.formats as formats
+    from locsvc.adapters.formats.timing import ParsedSubtitles
+    from locsvc.domain.cues import Cue
+
+    def expanding(text):
+        return ParsedSubtitles([Cue(0, 1000, ("A" * 1000,))], "srt", text.encoding)
+
+    monkeypatch.setitem(formats.READERS, "srt", expanding)
+    with pytest.raises(SubtitleUnreadable, match="expands"):
+        read_subtitles(b"1\n00:00:00,000 --> 00:00:01,000\n&big;\n", fmt="srt")
+
+
+def test_an_ass_event_before_zero_is_the_readers_own_error():
+    """pysubs2 reads a negative time as it stands; the cue then raised InvalidRequest
+    (found by fuzzing a pysubs2 fixture)."""
+    ass = (
+        "[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+        "Dialogue: 0,-1:00:28.00,0:00:34.60,Default,,0,0,0,,But how is it proved?\n"
+    )
+    with pytest.raises(SubtitleUnreadable, match="before zero"):
+        read_subtitles(ass.encode(), fmt="ass")
+
+
+def test_an_unknown_declared_encoding_is_not_a_crash_when_sniffed():
+    """LookupError from the XML parser before (found by fuzzing)."""
+    xml = b'<?xml version="1.0" encoding="utf-99"?><tt xmlns="http://www.w3.org/ns/ttml"/>'
+    with pytest.raises(SubtitleUnreadable, match="no cues"):
+        read_subtitles(xml)

@@ -107,3 +107,39 @@ def test_broken_xml_names_the_line():
             b'<?xml version="1.0"?>\n<tt xmlns="http://www.w3.org/ns/ttml">\n<body>\n</tt>'
         )
     assert raised.value.details["line"] == 4
+
+
+def paragraph(root_attributes: str = "", begin: str = "1s", end: str = "2s") -> bytes:
+    return (
+        '<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter"'
+        f' {root_attributes}><body><div><p begin="{begin}" end="{end}">Hi</p></div></body></tt>'
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "document",
+    [  # each crashed the reader with a ValueError or ZeroDivisionError (found by fuzzing)
+        paragraph('ttp:frameRateMultiplier="abc"'),
+        paragraph('ttp:frameRateMultiplier="1 0"'),
+        paragraph('ttp:frameRate="abc"'),
+        paragraph('ttp:frameRate="1/0"'),
+        paragraph('ttp:frameRate="0"', begin="1f", end="2f"),
+        paragraph('ttp:tickRate="0"', begin="1t", end="2t"),
+        paragraph(begin="2s", end="1s"),  # an InvalidRequest, not the reader's own error
+    ],
+)
+def test_bad_timing_parameters_are_refused_by_the_reader(document):
+    with pytest.raises(SubtitleUnreadable):
+        read_subtitles(document, fmt="ttml")
+
+
+def test_a_utf16_file_that_says_so_is_read():
+    document = '<?xml version="1.0" encoding="UTF-16"?>' + paragraph().decode()
+    (cue,) = read_subtitles(document.encode("utf-16"), fmt="ttml").cues
+    assert (cue.start_ms, cue.end_ms, cue.lines) == (1000, 2000, ("Hi",))
+
+
+def test_an_unknown_declared_encoding_does_not_matter_once_decoded():
+    """It crashed with LookupError (found by fuzzing): the bytes are decoded already."""
+    document = '<?xml version="1.0" encoding="utf-99"?>' + paragraph().decode()
+    assert len(read_subtitles(document.encode(), fmt="ttml").cues) == 1

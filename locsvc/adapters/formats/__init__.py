@@ -32,6 +32,11 @@ READERS: dict[str, Callable[[DecodedText], ParsedSubtitles]] = {
     "xliff": read_xliff,
 }
 
+# Bounds on what a file may turn into (a feature film has about 2,000 cues, a day of
+# live captions about 30,000). The text bound is exact: no reader adds text, so cues
+# holding more characters than the file means something in it expanded.
+MAX_CUES = 100_000
+
 __all__ = [
     "FORMATS",
     "READERS",
@@ -58,7 +63,25 @@ def read_subtitles(
             format=name,
             supported=list(READERS),
         ) from error
-    return reader(text)
+    return _bounded(reader(text), text)
+
+
+def _bounded(parsed: ParsedSubtitles, text: DecodedText) -> ParsedSubtitles:
+    if len(parsed.cues) > MAX_CUES:
+        raise SubtitleUnreadable(
+            f"The file holds {len(parsed.cues)} cues; at most {MAX_CUES} are read.",
+            line=None,
+            cues=len(parsed.cues),
+        )
+    file_chars = sum(len(line) + 1 for line in text.lines)
+    cue_chars = sum(len(line) + 1 for cue in parsed.cues for line in cue.lines)
+    if cue_chars > file_chars:
+        raise SubtitleUnreadable(
+            f"The cues would hold {cue_chars} characters, more than the file's {file_chars}: "
+            "something in it expands.",
+            line=None,
+        )
+    return parsed
 
 
 def _from_filename(filename: str | None) -> str | None:

@@ -21,10 +21,15 @@ def read_ass(text: DecodedText) -> ParsedSubtitles:
         raise SubtitleUnreadable(
             f"The SubStation file cannot be read: {error}.", line=None
         ) from error
+    events = sorted((e for e in document.events if not e.is_comment), key=lambda e: e.start)
+    if events and events[0].start < 0:  # pysubs2 reads "-1:00:28.00" as it stands
+        raise SubtitleUnreadable(
+            f"An event starts before zero ({events[0].start} ms): {events[0].plaintext[:80]!r}.",
+            line=None,
+        )
     cues = [
         Cue(event.start, max(event.end, event.start), tuple(event.plaintext.splitlines()))
-        for event in sorted(document.events, key=lambda e: e.start)
-        if not event.is_comment
+        for event in events
     ]
     notes = [*text.warnings, *(str(w.message) for w in caught)]
     return require_cues(ParsedSubtitles(cues, "ass", text.encoding, notes))

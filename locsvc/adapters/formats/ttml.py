@@ -135,12 +135,31 @@ OFFSET_TIME = re.compile(r"^(\d+(?:\.\d+)?)(h|m|s|ms|f|t)?$")
 APPLE_NAMESPACE = "{http://music.apple.com/"
 
 
+POSITIVE_INTEGER = re.compile(r"^\s*[0-9]{1,9}\s*$")  # TTML's <digit>+, bounded
+
+
+def _positive(root: ET.Element, name: str, default: str) -> Fraction:
+    value = root.get(f"{{{TTP}}}{name}", default)
+    if not POSITIVE_INTEGER.match(value) or int(value) == 0:
+        raise SubtitleUnreadable(
+            f"ttp:{name} must be a positive whole number, not {value[:40]!r}.", line=None
+        )
+    return Fraction(int(value))
+
+
 class _Timing:
     def __init__(self, root: ET.Element) -> None:
-        rate = Fraction(root.get(f"{{{TTP}}}frameRate", "30"))
-        numerator, _, denominator = root.get(f"{{{TTP}}}frameRateMultiplier", "1 1").partition(" ")
-        self.frame_rate = rate * Fraction(int(numerator), int(denominator or 1))
-        self.tick_rate = Fraction(root.get(f"{{{TTP}}}tickRate", "1"))
+        rate = _positive(root, "frameRate", "30")
+        multiplier = root.get(f"{{{TTP}}}frameRateMultiplier", "1 1")
+        parts = multiplier.split()
+        if len(parts) != 2 or not all(POSITIVE_INTEGER.match(p) and int(p) for p in parts):
+            raise SubtitleUnreadable(
+                "ttp:frameRateMultiplier must be two positive whole numbers such as "
+                f"'1000 1001', not {multiplier[:40]!r}.",
+                line=None,
+            )
+        self.frame_rate = rate * Fraction(int(parts[0]), int(parts[1]))
+        self.tick_rate = _positive(root, "tickRate", "1")
         # Apple's lyric TTML writes absolute times on nested elements, against the TTML rule
         # that a child's times count from its parent's begin.
         self.absolute_nested = any(key.startswith(APPLE_NAMESPACE) for key in root.attrib)
@@ -189,6 +208,11 @@ def _collect(element: ET.Element, offset: Fraction, timing: _Timing, cues: list[
         if end is None:
             raise SubtitleUnreadable(
                 f"A paragraph starting at {float(begin):.3f} s has no end.", line=None
+            )
+        if end < begin:
+            raise SubtitleUnreadable(
+                f"A paragraph ends ({float(end):.3f} s) before it starts ({float(begin):.3f} s).",
+                line=None,
             )
         content = "".join(_inline(element, top=True))
         lines = content.split("\n") if content.strip() else []
