@@ -50,7 +50,14 @@ def db_upgrade() -> None:
 )
 @click.option("--loglevel", default="INFO", show_default=True)
 @click.option("--quiet", is_flag=True, help="No start-up banner.")
-def worker(queues: str, concurrency: int | None, loglevel: str, quiet: bool) -> None:
+@click.option(
+    "--hostname",
+    default=None,
+    help="Node name it registers under (default locsvc-<pid>@<host>); unique per worker.",
+)
+def worker(
+    queues: str, concurrency: int | None, loglevel: str, quiet: bool, hostname: str | None
+) -> None:
     """Run a Celery worker (Redis broker when LOCSVC_BROKER_URL is set, else embedded)."""
     from workers.maintenance import Maintenance
 
@@ -66,11 +73,22 @@ def worker(queues: str, concurrency: int | None, loglevel: str, quiet: bool) -> 
             "worker",
             "--queues", queues,
             "--concurrency", str(concurrency or settings.worker_concurrency),
-            "--hostname", f"locsvc-{os.getpid()}@%h",
+            "--hostname", hostname or f"locsvc-{os.getpid()}@%h",
             "--loglevel", loglevel,
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]
     )  # fmt: skip
+
+
+# The HTTP server: gunicorn with gevent workers, so a slow or idle client holds a
+# greenlet, not a whole process (a sync worker waits on one client's headers for as
+# long as it likes). Still put a proxy in front (deploy/nginx.conf.template).
+CONNECTIONS_PER_PROCESS = 250  # greenlets per process; past it, new clients queue
+KEEPALIVE_S = 5  # an idle keep-alive connection is closed after this
+# A gevent worker that does not report to the master for this long (a request hogging
+# its event loop) is restarted; a slow upload does not count, it yields while it waits.
+SILENT_WORKER_TIMEOUT_S = 120
+GRACEFUL_TIMEOUT_S = 30  # requests in flight may finish on SIGTERM
 
 
 @main.command()
@@ -78,24 +96,59 @@ def worker(queues: str, concurrency: int | None, loglevel: str, quiet: bool) -> 
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", "processes", default=2, show_default=True, help="HTTP processes.")
 def api(host: str, port: int, processes: int) -> None:
-    """Serve the HTTP API (gunicorn)."""
+    """Serve the HTTP API (gunicorn, gevent workers)."""
+    _prepare_serving(sync_glossaries=False)
+    _serve(host, port, processes)
+
+
+@main.command("prepare-serving", hidden=True)
+@click.option("--sync-glossaries", "sync", is_flag=True)
+def prepare_serving(sync: bool) -> None:
+    """The schema check (and glossary sync) before serving, run by `api` and `up` in a
+    process of its own."""
+    from .app import create_app
+
     settings = load_settings()
     require_schema(settings)
-    _serve(host, port, processes)
+    if not sync:
+        return
+    try:
+        sync_glossaries(create_app().extensions["locsvc"])
+    except LocsvcError as error:  # a broken glossary file must not keep the service down
+        console.print(f"[yellow]glossaries not synced:[/] {error.message}")
+
+
+def _prepare_serving(sync_glossaries: bool) -> None:
+    """gevent patches sockets, locks and subprocesses in each server process after the
+    fork: the master must not have imported the app, its database or its broker client
+    by then (their locks and connections would stay unpatched), so that work runs in a
+    child process and the master imports only gunicorn."""
+    import subprocess
+
+    command = [sys.executable, "-m", "locsvc.cli", "prepare-serving"]
+    done = subprocess.run([*command, *(["--sync-glossaries"] if sync_glossaries else [])])
+    if done.returncode != 0:
+        sys.exit(done.returncode)
 
 
 def _serve(host: str, port: int, processes: int) -> None:
     from gunicorn.app.base import BaseApplication
 
-    from .app import create_app
-
     class Server(BaseApplication):
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", processes)
-            self.cfg.set("timeout", 600)  # large uploads stream for a while
+            self.cfg.set("worker_class", "gevent")
+            self.cfg.set("worker_connections", CONNECTIONS_PER_PROCESS)
+            self.cfg.set("keepalive", KEEPALIVE_S)
+            self.cfg.set("timeout", SILENT_WORKER_TIMEOUT_S)
+            self.cfg.set("graceful_timeout", GRACEFUL_TIMEOUT_S)
+            # gunicorn's control socket is one path per user: two servers would share it.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
+            from .app import create_app  # in the worker, after gevent has patched
+
             return create_app()
 
     Server().run()
@@ -106,14 +159,8 @@ def _serve(host: str, port: int, processes: int) -> None:
 @click.option("--port", default=8000, show_default=True)
 def up(host: str, port: int) -> None:
     """API and a worker together on the embedded default: no other service needed."""
-    from .app import create_app
-
     settings = load_settings()
-    require_schema(settings)
-    try:
-        sync_glossaries(create_app().extensions["locsvc"])
-    except LocsvcError as error:  # a broken glossary file must not keep the service down
-        console.print(f"[yellow]glossaries not synced:[/] {error.message}")
+    _prepare_serving(sync_glossaries=True)
     worker_process = spawn_worker()
     console.print(
         f"locsvc: API on http://{host}:{port}/api/v1, data in {settings.data_dir.resolve()}"

@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
+import uuid
 from pathlib import Path
 
 import jiwer
@@ -15,9 +19,10 @@ from werkzeug.test import EnvironBuilder
 
 from locsvc.adapters.db.engine import Database
 from locsvc.config import Settings
-from locsvc.services.workers import live_worker_count
+from locsvc.services.workers import worker_registered
 
 WORKER_START_TIMEOUT_S = 90
+SERVER_START_TIMEOUT_S = 90
 
 
 def env_for(overrides: dict) -> dict:
@@ -33,32 +38,35 @@ class WorkerProcess:
         self.overrides = overrides
         self.settings = Settings().with_overrides(overrides)
         self.log_path = log_path
+        self.hostname = f"test-{uuid.uuid4().hex[:12]}@localhost"  # its own name
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        before = self._alive_count()
+        """Start the worker and wait until it, by its own name, has registered: a count
+        of live workers can stay flat while another worker's heartbeat goes stale."""
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "INFO"],
+            [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "INFO",
+             "--hostname", self.hostname],
             env=env_for(self.overrides),
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-        )
+        )  # fmt: skip
         deadline = time.monotonic() + WORKER_START_TIMEOUT_S
-        while self._alive_count() <= before:
+        while not self._registered():
             if self.process.poll() is not None:
                 raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"worker did not start:\n{self.log_path.read_text()[-3000:]}")
             time.sleep(0.2)
 
-    def _alive_count(self) -> int:
+    def _registered(self) -> bool:
         database = Database(self.settings.effective_database_url)
         try:
-            return live_worker_count(database, self.settings)
+            return worker_registered(database, self.hostname)
         except Exception:  # noqa: BLE001 - the schema may not exist before the first worker
-            return 0
+            return False
         finally:
             database.dispose()
 
@@ -78,6 +86,90 @@ class WorkerProcess:
                 self.process.wait()
         if hasattr(self, "_log"):
             self._log.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def http(url, data=None, headers=None, timeout_s: float = 10) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def multipart(fields: dict, file_name: str, content: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class ServerProcess:
+    """A real `locsvc up` or `locsvc api` on a free loopback port, in its own process group."""
+
+    def __init__(self, args: list[str], overrides: dict, log_path: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}/api/v1"
+        self.args = [*args, "--host", "127.0.0.1", "--port", str(self.port)]
+        self.overrides = overrides
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start it and wait until /health answers 200 (database and broker reachable)."""
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "locsvc.cli", *self.args],
+            env=env_for(self.overrides),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while not self._healthy():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"server did not answer:\n{self.log()[-3000:]}")
+            time.sleep(0.2)
+
+    def _healthy(self) -> bool:
+        try:
+            return http(f"{self.base}/health", timeout_s=2)[0] == 200
+        except OSError:
+            return False
+
+    def stop(self) -> int | None:
+        """SIGTERM (graceful) and the exit status; the whole group is killed past 60 s."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -17,3 +17,9 @@ def live_worker_count(db: Database, settings: Settings) -> int:
     seen_after = utcnow() - timedelta(seconds=settings.heartbeat_seconds * WORKER_GRACE_BEATS)
     with db.session() as session:
         return WorkerRegistry(session).alive(seen_after)
+
+
+def worker_registered(db: Database, hostname: str) -> bool:
+    """Whether the worker named ``hostname`` (its Celery node name) has said it is ready."""
+    with db.session() as session:
+        return WorkerRegistry(session).registered(hostname)

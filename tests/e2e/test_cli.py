@@ -1,18 +1,14 @@
 """The command line as a user runs it: `locsvc localize` and `locsvc up`, embedded default."""
 
 import json
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-import uuid
 
 import pytest
 
 from ..conftest import ADMIN_TOKEN
-from ..helpers import env_for, srt_text, wer
+from ..helpers import env_for, free_port, http, multipart, srt_text, wer
 
 pytestmark = pytest.mark.slow
 
@@ -69,37 +65,6 @@ def test_localize_rejects_bad_input_with_exit_2(settings_overrides, media_dir, t
     assert result.returncode == 2, result.stderr
     assert "error" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "o").exists()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def http(url, data=None, headers=None):
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def multipart(fields: dict, file_name: str, content: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-        for k, v in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
-        f"Content-Type: application/octet-stream\r\n\r\n".encode()
-        + content
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def test_up_serves_the_api_with_a_worker(settings_overrides, data_dir, tmp_path):

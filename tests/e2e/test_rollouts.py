@@ -125,17 +125,22 @@ def test_redis_restarted_mid_rollout(deployment, season, start_worker):
 def restart_redis() -> None:
     """Redis as CI runs it, which keeps nothing on disk: every queued message is lost."""
     subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], check=False)
-    for _ in range(50):
-        if subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True).returncode:
-            break
-        time.sleep(0.1)
+    wait_for(lambda: not redis_answers(), "Redis did not stop")  # else the restart is a no-op
     subprocess.run(REDIS_SERVER, check=True)
-    for _ in range(50):
-        ping = subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True)
-        if ping.stdout.strip() == "PONG":
-            return
+    wait_for(redis_answers, f"Redis did not come back at {REDIS_URL}")
+
+
+def redis_answers() -> bool:
+    ping = subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True)
+    return ping.stdout.strip() == "PONG"
+
+
+def wait_for(condition, failure: str, timeout_s: float = 10) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(failure)
         time.sleep(0.1)
-    raise RuntimeError(f"Redis did not come back at {REDIS_URL}")
 
 
 def test_engine_limits_hold_across_workers(deployment, season, start_worker):

@@ -1,13 +1,16 @@
 """docker-compose.yml cannot run here (no Docker engine): check what it describes."""
 
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).parents[2]
+PROXY_TEMPLATE = "deploy/nginx.conf.template"
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +19,61 @@ def compose() -> dict:
 
 
 def test_services_of_a_real_deployment(compose):
-    assert set(compose["services"]) >= {"api", "worker", "redis", "postgres", "migrate"}
+    assert set(compose["services"]) >= {"api", "worker", "redis", "postgres", "migrate", "proxy"}
+
+
+def test_only_the_proxy_is_published(compose):
+    """Clients reach gunicorn through nginx only, which times slow clients out."""
+    published = {name for name, service in compose["services"].items() if "ports" in service}
+    assert published == {"proxy"}
+    assert compose["services"]["proxy"]["ports"] == ["8000:8000"]
+    assert compose["services"]["proxy"]["image"].startswith("nginx:")
+    assert compose["services"]["proxy"]["depends_on"]["api"]["condition"] == "service_healthy"
+
+
+def test_the_proxy_config_is_mounted_and_bounds_slow_clients(compose):
+    proxy = compose["services"]["proxy"]
+    mount = f"./{PROXY_TEMPLATE}:/etc/nginx/templates/default.conf.template:ro"
+    assert mount in proxy["volumes"]
+    config = (ROOT / PROXY_TEMPLATE).read_text()
+    for directive in (
+        "client_header_timeout", "client_body_timeout", "send_timeout", "keepalive_timeout",
+        "limit_conn ", "limit_conn_zone", "proxy_request_buffering",
+    ):  # fmt: skip
+        assert re.search(rf"^\s*{directive}\b", config, re.MULTILINE), directive
+    assert "client_max_body_size ${LOCSVC_MAX_UPLOAD_MB}m;" in config
+    api_limit = compose["services"]["api"]["environment"]["LOCSVC_MAX_UPLOAD_MB"]
+    assert proxy["environment"] == {"LOCSVC_MAX_UPLOAD_MB": api_limit}  # no token for nginx
+    assert "server api:8000;" in config
+
+
+def _nginx() -> str | None:
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
+
+@pytest.mark.skipif(_nginx() is None, reason="nginx not installed (apt-get install nginx)")
+def test_nginx_accepts_the_proxy_config(compose, tmp_path):
+    """As the official image renders it (envsubst of the defined variables), with the
+    upstream on loopback: `api` resolves only on the compose network."""
+    limit = compose["services"]["proxy"]["environment"]["LOCSVC_MAX_UPLOAD_MB"]
+    site = (ROOT / PROXY_TEMPLATE).read_text().replace("${LOCSVC_MAX_UPLOAD_MB}", limit)
+    site = site.replace("server api:8000;", "server 127.0.0.1:8000;")
+    (tmp_path / "default.conf").write_text(site)
+    temp_paths = " ".join(
+        f"{kind}_temp_path {tmp_path}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )  # Debian's compiled-in ones are under /var/lib/nginx
+    main = tmp_path / "nginx.conf"
+    main.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+        f"http {{ access_log off; {temp_paths} include {tmp_path}/default.conf; }}\n"
+    )
+    result = subprocess.run(
+        [_nginx(), "-t", "-p", str(tmp_path), "-c", str(main), "-e", "stderr"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_api_and_worker_share_media_broker_and_database(compose):
@@ -63,3 +120,40 @@ def test_docker_compose_config_accepts_it():
         env={"LOCSVC_ADMIN_TOKEN": "x", "PATH": "/usr/bin:/bin:/usr/local/bin"},
     )
     assert result.returncode == 0, result.stderr
+
+
+# What holds sockets and locks that gevent must patch: the server's master must import
+# none of it before gunicorn forks its workers, which patch and then load the app.
+# (gunicorn itself imports ssl, harmlessly: test_slow_clients sees no MonkeyPatchWarning.)
+PATCHED_LATE = ("locsvc.app", "sqlalchemy", "celery", "kombu", "redis", "psycopg", "alembic")
+MASTER_PROBE = """
+import sys
+import gunicorn.app.base
+import locsvc.cli as cli
+
+def run(server):
+    server.load_config()
+    print(server.cfg.worker_class_str, server.cfg.workers, file=sys.stderr)
+    print(sorted(m for m in sys.argv[2].split(",") if m in sys.modules))
+
+gunicorn.app.base.BaseApplication.run = run
+cli.spawn_worker = cli.stop_worker = lambda *args: None
+cli.main([sys.argv[1]], standalone_mode=False)
+"""
+
+
+@pytest.mark.parametrize("command", ["up", "api"])
+def test_the_server_master_imports_nothing_gevent_patches(command, tmp_path):
+    """Run as far as gunicorn's start; the embedded default migrates (in a child)."""
+    env = {"PATH": "/usr/bin:/bin", "LOCSVC_DATA_DIR": str(tmp_path / "var")}
+    result = subprocess.run(
+        [sys.executable, "-c", MASTER_PROBE, command, ",".join(PATCHED_LATE)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout
+    workers = "1" if command == "up" else "2"
+    assert result.stderr.strip().endswith(f"gevent {workers}"), result.stderr
