@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Flask, Request, current_app, request
+from flask import Flask, Request, Response, current_app, request
 
 from .adapters.storage_fs import HashingWriter
 from .celery_app import celery_init_app
@@ -13,6 +13,14 @@ from .wiring import build_context
 
 # Room for the multipart envelope and form fields around the file itself.
 FORM_OVERHEAD_BYTES = 1024 * 1024
+# The review page loads scripts, styles and media from its own origin only (no inline code),
+# and no other site may frame it (clickjacking).
+PAGE_POLICY = (
+    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'"
+)
+# JSON is never a document: it may load nothing and be framed by nobody.
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 class StreamingUploadRequest(Request):
@@ -53,6 +61,8 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     register_api(app)
     register_web(app)
 
+    app.after_request(_security_headers)
+
     @app.teardown_request
     def _discard_unused_uploads(_error: BaseException | None) -> None:
         # Whatever a request streamed but did not commit (a rejected upload) is removed.
@@ -61,3 +71,17 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
             app.extensions["locsvc"].storage.discard(writer.path)
 
     return app
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if request.path.startswith("/app/"):
+        headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+        if response.mimetype == "text/html":  # pages hold CSRF tokens and unreleased text
+            headers.setdefault("Cache-Control", "no-store")
+    else:
+        headers.setdefault("Content-Security-Policy", API_POLICY)
+    return response

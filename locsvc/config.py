@@ -40,6 +40,10 @@ class Settings:
     secret_key: str | None = None
     # Send the session cookie over HTTPS only (set it behind TLS).
     secure_cookies: bool = False
+    # A review-page session ends this long after sign-in (absolute), or after this long
+    # without a request (idle), whichever comes first.
+    session_lifetime_hours: float = 12.0
+    session_idle_minutes: float = 60.0
     # A linguist's claim on a track lapses after this long without an upload.
     review_lease_minutes: float = 120.0
     # Glossary files as <show>/<src>-<tgt>.csv|tsv|tbx, imported by `locsvc glossary sync`,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import episodes, errors, glossaries, health, reviews, rollouts, shows, users
+from . import episodes, errors, glossaries, health, reviews, rollouts, shows, users, validation
 
 
 def register_api(app: Flask) -> None:
     errors.register(app)
+    app.url_map.converters["row_id"] = validation.RowIdConverter
+    app.before_request(validation.reject_nul_bytes)
     app.register_blueprint(health.blueprint, url_prefix="/api/v1")
     app.register_blueprint(episodes.blueprint, url_prefix="/api/v1")
     app.register_blueprint(shows.blueprint, url_prefix="/api/v1")

@@ -13,6 +13,7 @@ from ..services import qc as qc_service
 from ..services.access import require_scope_of_episode
 from .auth import authenticate_request, principal
 from .uploads import small_upload
+from .validation import Limits, check_text, form_text, json_body, query_int
 
 blueprint = Blueprint("episodes", __name__)
 blueprint.before_request(authenticate_request)
@@ -35,18 +36,18 @@ def create_episode():
     if upload is None or not upload.filename:
         raise InvalidRequest("Send the media as a multipart form field named `file`.", field="file")
     meta = service.NewEpisode(
-        title=request.form.get("title", "").strip(),
-        show=request.form.get("show", "").strip(),
-        original_filename=upload.filename,
-        source_language=request.form.get("source_language") or None,
+        title=form_text("title", Limits.TITLE),
+        show=form_text("show", Limits.SHOW),
+        original_filename=check_text(upload.filename, "file", Limits.FILENAME),
+        source_language=form_text("source_language", Limits.LANGUAGE) or None,
         idempotency_key=idempotency_key,
-        targets=service.parse_targets(request.form.get("targets")),
-        glossary=request.form.get("glossary", "").strip() or None,
-        priority=request.form.get("priority", "normal").strip() or "normal",
-        due=request.form.get("due", "").strip() or None,
+        targets=service.parse_targets(form_text("targets", Limits.TARGETS)),
+        glossary=form_text("glossary", Limits.GLOSSARY) or None,
+        priority=form_text("priority", Limits.PRIORITY) or "normal",
+        due=form_text("due", Limits.DUE) or None,
     )
-    episode_id = service.create_episode(_ctx(), upload.stream, meta, principal())
-    return _accepted(episode_id, replayed=False)
+    episode_id, created = service.create_episode(_ctx(), upload.stream, meta, principal())
+    return _accepted(episode_id, replayed=not created)
 
 
 def _accepted(episode_id: str, replayed: bool):
@@ -60,8 +61,8 @@ def _accepted(episode_id: str, replayed: bool):
 
 @blueprint.get("/episodes")
 def list_episodes():
-    limit = _int_arg("limit", 50, 1, MAX_PAGE)
-    offset = _int_arg("offset", 0, 0, None)
+    limit = query_int("limit", 50, 1, MAX_PAGE)
+    offset = query_int("offset", 0)
     items = service.list_episodes(
         _ctx(), principal(), request.args.get("show"), request.args.get("status"), limit, offset
     )
@@ -77,7 +78,7 @@ def get_episode(episode_id: str):
 @blueprint.get("/episodes/<episode_id>/tracks/<language>")
 def get_track(episode_id: str, language: str):
     require_track_access(episode_id, language)
-    revision = _int_arg("revision", None, 1, None)
+    revision = query_int("revision", None, 1)
     fmt = request.args.get("format", "srt")
     return _file(track_files.render_track(_ctx(), episode_id, language, fmt, revision))
 
@@ -85,7 +86,7 @@ def get_track(episode_id: str, language: str):
 @blueprint.get("/episodes/<episode_id>/tracks/<language>/qc")
 def get_track_qc(episode_id: str, language: str):
     require_track_access(episode_id, language)
-    revision = _int_arg("revision", None, 1, None)
+    revision = query_int("revision", None, 1)
     return jsonify(qc_service.qc_track(_ctx(), episode_id, language, revision))
 
 
@@ -137,29 +138,12 @@ def require_track_access(episode_id: str, language: str) -> None:
     require_scope_of_episode(_ctx(), principal(), episode_id, language)
 
 
-def _int_arg(name: str, default: int | None, low: int, high: int | None) -> int | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as error:
-        raise InvalidRequest(f"`{name}` must be a whole number.", field=name) from error
-    if value < low or (high is not None and value > high):
-        raise InvalidRequest(f"`{name}` must be between {low} and {high or 'any'}.", field=name)
-    return value
-
-
 @blueprint.post("/episodes/<episode_id>/dubs/<language>")
 def request_dub(episode_id: str, language: str):
     require_role(principal(), Role.PRODUCER)
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body, dict):
-        raise InvalidRequest("The body, when sent, is a JSON object.")
-    try:
-        max_speed = float(body.get("max_speed", dubbing.DEFAULT_MAX_SPEED))
-    except (TypeError, ValueError) as error:
-        raise InvalidRequest("`max_speed` is a number.", field="max_speed") from error
+    require_track_access(episode_id, language)
+    body = json_body("DubRequest", optional=True)
+    max_speed = float(body.get("max_speed", dubbing.DEFAULT_MAX_SPEED))
     draft = request.args.get("draft", "") in ("1", "true", "yes")
     queued = dubbing.request_dub(
         _ctx(), episode_id, language, principal(), draft, max_speed, body.get("voice")
@@ -189,6 +173,7 @@ def get_dub_report(episode_id: str, language: str):
 def put_me_stem(episode_id: str):
     """A music-and-effects stem for the episode's dubs (multipart `file`)."""
     require_role(principal(), Role.PRODUCER)  # before the body is read
+    require_episode_access(episode_id)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidRequest("Send the stem as a multipart field named `file`.", field="file")

@@ -54,7 +54,12 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         code = (error.name or "error").lower().replace(" ", "_").replace("'", "")
-        return jsonify(error_body(code, error.description or error.name)), error.code or 500
+        response = jsonify(error_body(code, error.description or error.name))
+        # werkzeug's own headers (a 405's Allow, a 416's Content-Range), not its HTML type.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers.add(name, value)
+        return response, error.code or 500
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..domain.access import Role, require_role
+from ..domain.access import Role, may_read_glossary_scope, require_role
 from ..domain.errors import InvalidRequest
 from ..services import glossaries as service
+from ..services.access import require_glossary_readable
 from .auth import authenticate_request, principal
 from .uploads import small_upload
+from .validation import Limits, form_text, query_int
 
 blueprint = Blueprint("glossaries", __name__)
 blueprint.before_request(authenticate_request)
@@ -23,7 +25,7 @@ def _upload() -> tuple[bytes, str]:
 
 
 def _form(name: str) -> str:
-    value = request.form.get(name, "").strip()
+    value = form_text(name, Limits.LANGUAGE if name != "show" else Limits.SHOW)
     if not value:
         raise InvalidRequest(f"`{name}` is required.", field=name)
     return value
@@ -39,9 +41,10 @@ def create_glossary():
     return jsonify(view), 200 if view["unchanged"] else 201
 
 
-@blueprint.post("/glossaries/<int:glossary_id>/entries:import")
+@blueprint.post("/glossaries/<row_id:glossary_id>/entries:import")
 def import_entries(glossary_id: int):
     require_role(principal(), Role.PRODUCER)
+    require_glossary_readable(_ctx(), principal(), glossary_id)
     current = service.glossary_view(_ctx(), glossary_id)
     data, filename = _upload()
     view = service.import_glossary(
@@ -53,12 +56,12 @@ def import_entries(glossary_id: int):
 
 @blueprint.get("/glossaries")
 def list_glossaries():
-    return jsonify({"items": service.list_glossaries(_ctx(), request.args.get("show"))})
+    items = service.list_glossaries(_ctx(), request.args.get("show"))
+    return jsonify({"items": [i for i in items if may_read_glossary_scope(principal(), i["show"])]})
 
 
-@blueprint.get("/glossaries/<int:glossary_id>")
+@blueprint.get("/glossaries/<row_id:glossary_id>")
 def get_glossary(glossary_id: int):
-    version = request.args.get("version")
-    if version is not None and not version.isdigit():
-        raise InvalidRequest("`version` must be a whole number.", field="version")
-    return jsonify(service.glossary_view(_ctx(), glossary_id, int(version) if version else None))
+    version = query_int("version", None, 1)
+    require_glossary_readable(_ctx(), principal(), glossary_id)
+    return jsonify(service.glossary_view(_ctx(), glossary_id, version))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..domain.access import Role, require_role
+from ..domain.access import Role, require_role, shows_within
 from ..domain.errors import InvalidRequest
 from ..domain.review import ReviewAction
 from ..services import reviews as service
 from ..services.post_edit import post_edit_report
 from .auth import authenticate_request, principal
+from .validation import json_body, query_int
 
 blueprint = Blueprint("reviews", __name__)
 blueprint.before_request(authenticate_request)
@@ -35,13 +36,8 @@ def _list_arg(name: str) -> list[str]:
 @blueprint.get("/reviews")
 def list_reviews():
     require_role(principal(), Role.LINGUIST, Role.PRODUCER)
-    try:
-        limit = int(request.args.get("limit", 50))
-        cursor = int(request.args["cursor"]) if request.args.get("cursor") else None
-    except ValueError as error:
-        raise InvalidRequest("`limit` and `cursor` are whole numbers.") from error
-    if not 1 <= limit <= service.MAX_PAGE:
-        raise InvalidRequest(f"`limit` is 1 to {service.MAX_PAGE}.", field="limit")
+    limit = query_int("limit", 50, 1, service.MAX_PAGE)
+    cursor = query_int("cursor", None)
     page = service.list_reviews(
         _ctx(), principal(), _list_arg("state"), _list_arg("language"), _list_arg("show"),
         cursor, limit, request.args.get("due_before"),
@@ -49,24 +45,18 @@ def list_reviews():
     return jsonify(page)
 
 
-@blueprint.get("/reviews/<int:review_id>")
+@blueprint.get("/reviews/<row_id:review_id>")
 def get_review(review_id: int):
     require_role(principal(), Role.LINGUIST, Role.PRODUCER)
     return jsonify(service.get_review(_ctx(), review_id, principal()))
 
 
-@blueprint.post("/reviews/<int:review_id>/<action>")
+@blueprint.post("/reviews/<row_id:review_id>/<action>")
 def act(review_id: int, action: str):
     if action not in ACTIONS:
         raise InvalidRequest(f"Unknown review action {action!r}; one of {', '.join(ACTIONS)}.")
-    body = request.get_json(silent=True) or {}
-    if not isinstance(body, dict):
-        raise InvalidRequest("The body, when sent, is a JSON object.")
+    body = json_body("ReviewActionBody", optional=True)
     waiver, comment = body.get("waiver"), body.get("comment")
-    if waiver is not None and not isinstance(waiver, str):
-        raise InvalidRequest("`waiver` is the reason, as text.", field="waiver")
-    if comment is not None and not isinstance(comment, str):
-        raise InvalidRequest("`comment` is text.", field="comment")
     return jsonify(service.act(_ctx(), review_id, ACTIONS[action], principal(), waiver, comment))
 
 
@@ -75,4 +65,5 @@ def post_editing_report():
     """Mean post-editing effort of approved tracks, ?by=language|engine|linguist|episode|show."""
     require_role(principal(), Role.PRODUCER)
     by = request.args.get("by", "language")
-    return jsonify({"by": by, "items": post_edit_report(_ctx(), by)})
+    shows = shows_within(principal(), []) or []  # the caller's shows; empty: every show
+    return jsonify({"by": by, "items": post_edit_report(_ctx(), by, shows)})

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..services import rollouts as service
 from .auth import authenticate_request, principal
+from .validation import json_body
 
 blueprint = Blueprint("rollouts", __name__)
 blueprint.before_request(authenticate_request)
@@ -18,7 +19,7 @@ def _ctx():
 @blueprint.post("/rollouts")
 def create_rollout():
     planned = service.NewRollout.from_json(
-        request.get_json(silent=True), request.headers.get("Idempotency-Key")
+        json_body("NewRollout"), request.headers.get("Idempotency-Key")
     )
     rollout_id, created = service.create_rollout(_ctx(), planned, principal())
     status_url = url_for("rollouts.get_rollout", rollout_id=rollout_id)
@@ -31,7 +32,7 @@ def create_rollout():
 
 @blueprint.get("/rollouts/<rollout_id>")
 def get_rollout(rollout_id: str):
-    return jsonify(service.rollout_view(_ctx(), rollout_id))
+    return jsonify(service.rollout_for(_ctx(), rollout_id, principal()))
 
 
 @blueprint.post("/rollouts/<rollout_id>/cancel")

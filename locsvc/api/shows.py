@@ -1,28 +1,65 @@
-"""/shows/{slug}/timed-text: a show's timed-text profile overrides."""
+"""/shows/{slug}/timed-text and /shows/{slug}/review: a show's timed-text profile
+overrides and review rules."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from ..domain.errors import InvalidRequest, NotFound
 from ..services import shows as service
+from ..services.episodes import SHOW_SLUG_PATTERN, is_show_slug
 from ..services.shows import profile_from_overrides
 from .auth import authenticate_request, principal
+from .validation import Limits, check_text, json_body
 
 blueprint = Blueprint("shows", __name__)
 blueprint.before_request(authenticate_request)
 
 
+def _existing_show(show: str) -> str:
+    """A show that cannot exist (not a slug) has nothing to read: 404."""
+    if not is_show_slug(show):
+        raise NotFound(f"There is no show {show[:70]!r}: a show is a slug.", show=show[:70])
+    return show
+
+
+def _show_to_change(show: str) -> str:
+    if not is_show_slug(show):
+        raise InvalidRequest(f"The show must match {SHOW_SLUG_PATTERN}.", field="show")
+    return show
+
+
 @blueprint.get("/shows/<show>/timed-text")
 def get_timed_text(show: str):
-    overrides = service.get_overrides(current_app.extensions["locsvc"], show)
-    language = request.args.get("language", "en")
-    return jsonify(
-        {"overrides": overrides, "profile": profile_from_overrides(language, overrides).to_dict()}
+    overrides = service.get_overrides(
+        current_app.extensions["locsvc"], _existing_show(show), principal()
     )
+    language = check_text(request.args.get("language", "en"), "language", Limits.LANGUAGE)
+    profile = profile_from_overrides(language, overrides, show)
+    return jsonify({"overrides": overrides, "profile": profile.to_dict()})
 
 
 @blueprint.put("/shows/<show>/timed-text")
 def put_timed_text(show: str):
-    body = request.get_json(silent=True)
-    overrides = service.set_overrides(current_app.extensions["locsvc"], show, body, principal())
+    body = json_body("TimedTextOverrides")
+    overrides = service.set_overrides(
+        current_app.extensions["locsvc"], _show_to_change(show), body, principal()
+    )
     return jsonify({"overrides": overrides})
+
+
+@blueprint.get("/shows/<show>/review")
+def get_review_settings(show: str):
+    """The show's review rules: {four_eyes} (on unless switched off)."""
+    ctx = current_app.extensions["locsvc"]
+    return jsonify(service.get_review_settings(ctx, _existing_show(show), principal()))
+
+
+@blueprint.put("/shows/<show>/review")
+def put_review_settings(show: str):
+    body = json_body("ReviewSettings")
+    return jsonify(
+        service.set_review_settings(
+            current_app.extensions["locsvc"], _show_to_change(show), body, principal()
+        )
+    )

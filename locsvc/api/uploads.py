@@ -8,6 +8,7 @@ from flask import request
 
 from ..adapters.storage_fs import HashingWriter
 from ..domain.errors import InvalidRequest
+from .validation import Limits, check_text
 
 MAX_SMALL_FILE_BYTES = 20 * 1024 * 1024  # a feature film's subtitles are well under 1 MB
 
@@ -22,4 +23,4 @@ def small_upload(what: str) -> tuple[bytes, str]:
     writer.close()
     if writer.size > MAX_SMALL_FILE_BYTES:
         raise InvalidRequest(f"A {what} is at most {MAX_SMALL_FILE_BYTES // 2**20} MB.")
-    return writer.path.read_bytes(), upload.filename
+    return writer.path.read_bytes(), check_text(upload.filename, "file", Limits.FILENAME)

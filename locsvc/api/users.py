@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from ..adapters.db.repositories import AuditLog
 from ..domain.access import Role, require_role
-from ..domain.errors import Forbidden, InvalidRequest
+from ..domain.errors import Forbidden
 from ..services import auth as service
 from ..services.timestamps import iso
 from .auth import authenticate_request, principal
+from .validation import json_body, query_int
 
 blueprint = Blueprint("users", __name__)
 blueprint.before_request(authenticate_request)
@@ -22,12 +23,10 @@ def _db():
 @blueprint.post("/users")
 def create_user():
     require_role(principal(), Role.ADMIN)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("name"), str):
-        raise InvalidRequest('Send {"name": ..., "role": ..., "languages": [...], "shows": [...]}.')
+    body = json_body("NewUser")
     created, token = service.create_user(
-        _db(), body["name"], str(body.get("role", "")), ",".join(body.get("languages") or []),
-        ",".join(body.get("shows") or []), by=principal().name,
+        _db(), body["name"], body["role"], ",".join(body.get("languages", [])),
+        ",".join(body.get("shows", [])), by=principal().name,
     )  # fmt: skip
     return jsonify({"name": created.name, "role": created.role.value, "token": token}), 201
 
@@ -50,11 +49,9 @@ def revoke(name: str):
 @blueprint.get("/audit")
 def audit():
     require_role(principal(), Role.ADMIN)
-    cursor = request.args.get("cursor")
-    if cursor is not None and not cursor.isdigit():
-        raise InvalidRequest("`cursor` is a whole number.", field="cursor")
+    cursor = query_int("cursor", None)
     with _db().session() as session:
-        entries = AuditLog(session).page(int(cursor) if cursor else None, limit=100)
+        entries = AuditLog(session).page(cursor, limit=100)
         items = [
             {"id": e.id, "at": iso(e.at), "actor": e.actor,
              "action": e.action, "target": e.target, "before": e.before, "after": e.after}

@@ -7,7 +7,8 @@
 
 A claim is a lease: past ``lease_expires_at`` another linguist may take the track
 over. Who may act also depends on scope: a linguist only touches the languages
-(and shows) they are assigned to; producers never review."""
+(and shows) they are assigned to, a producer only the shows they are assigned to;
+producers never review. Four eyes: the approver is not the track's last editor."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from .access import Principal, Role
+from .access import Principal, Role, may_touch_show, require_show
 from .errors import Conflict, Forbidden, InvalidRequest
 
 
@@ -71,15 +72,17 @@ class Review:
 
 
 def in_scope(principal: Principal, language: str, show: str) -> bool:
-    if principal.role is Role.ADMIN:
-        return True
-    languages_ok = not principal.languages or language in principal.languages
-    shows_ok = not principal.shows or show in principal.shows
-    return languages_ok and shows_ok
+    """Shows bound every role but admin; languages bind linguists."""
+    if not may_touch_show(principal, show):
+        return False
+    return principal.role is not Role.LINGUIST or (
+        not principal.languages or language in principal.languages
+    )
 
 
 def require_scope(principal: Principal, language: str, show: str) -> None:
-    if principal.role is Role.LINGUIST and not in_scope(principal, language, show):
+    require_show(principal, show)
+    if not in_scope(principal, language, show):
         raise Forbidden(
             f"{principal.name} is not assigned to {language} of {show}.",
             language=language,
@@ -162,4 +165,25 @@ def check_approvable(error_count: int, waiver: str | None) -> None:
             f"The revision has {error_count} QC error(s); fix them or approve with a waiver "
             "that gives the reason.",
             qc_errors=error_count,
+        )
+
+
+class FourEyesRequired(Forbidden):
+    code = "four_eyes"
+
+
+def check_four_eyes(
+    approver: str, last_editor: str | None, submitter: str | None, required: bool
+) -> None:
+    """With the rule on (a show setting, on by default), a track is approved by someone
+    other than its last editor (the author of its latest human revision) and the one who
+    submitted it. A QC waiver does not lift it."""
+    if not required:
+        return
+    if approver in (last_editor, submitter):
+        did = "edited" if approver == last_editor else "submitted"
+        raise FourEyesRequired(
+            f"{approver} {did} this track last; another linguist approves it (four-eyes rule).",
+            last_editor=last_editor,
+            submitter=submitter,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from ..adapters.db.repositories import (
     TrackRepository,
 )
 from ..adapters.storage_fs import HashingWriter
-from ..domain.access import Principal, Role, require_role
+from ..domain.access import Principal, Role, require_role, require_show, shows_within
 from ..domain.cues import Cue
 from ..domain.errors import InvalidRequest, NotFound, QueueUnavailable, UnsupportedLanguagePair
 from ..domain.glossary import DEFAULT_SCOPE
@@ -31,11 +32,15 @@ from ..domain.pipeline import (
     translation_stage,
 )
 from ..wiring import Context
+from .access import require_glossary_reference
 from .ports import Translators
 from .queueing import queue_stages
 from .timestamps import iso
 
-SHOW_SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_")
+# One pattern wherever a show slug enters (uploads, settings, glossaries, users, rollouts);
+# DEFAULT_SCOPE ("_default") is the one other name, for the default glossary scope.
+SHOW_SLUG_PATTERN = "^[a-z0-9][a-z0-9_-]{0,62}$"
+_SHOW_SLUG = re.compile(SHOW_SLUG_PATTERN)
 MAX_IDEMPOTENCY_KEY = 200
 PRIORITIES = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 # Stage names are "translate:<tag>" in a 40-character column.
@@ -62,7 +67,7 @@ class NewEpisode:
                 f" ({DEFAULT_SCOPE!r} is reserved for the default glossary scope).",
                 field="show",
             )
-        if self.source_language and not _looks_like_language_tag(self.source_language):
+        if self.source_language and not looks_like_language_tag(self.source_language):
             raise InvalidRequest(
                 f"`source_language` {self.source_language!r} is not a BCP 47 language tag.",
                 field="source_language",
@@ -75,9 +80,7 @@ class NewEpisode:
         if self.priority not in PRIORITIES:
             raise InvalidRequest(f"`priority` is one of {', '.join(PRIORITIES)}.", field="priority")
         self.due_at()  # InvalidRequest when not a date
-        if self.glossary is not None and not (
-            self.glossary.isdigit() or is_show_slug(self.glossary)
-        ):
+        if self.glossary is not None and not is_glossary_reference(self.glossary):
             raise InvalidRequest(
                 "`glossary` must be a glossary id or a show slug.", field="glossary"
             )
@@ -96,7 +99,14 @@ class NewEpisode:
 
 
 def is_show_slug(text: str) -> bool:
-    return bool(text) and set(text) <= SHOW_SLUG_CHARS
+    return text == DEFAULT_SCOPE or _SHOW_SLUG.fullmatch(text) is not None
+
+
+def is_glossary_reference(text: str) -> bool:
+    """A glossary id (an Integer column: at most 2**31 - 1) or a show slug."""
+    if text.isascii() and text.isdigit():
+        return len(text) <= 10 and 1 <= int(text) < 2**31
+    return is_show_slug(text)
 
 
 def parse_targets(raw: str | None) -> tuple[str, ...]:
@@ -108,7 +118,7 @@ def check_target(target: str, source: str | None, translators: Translators) -> N
     """A target language is refused on the request, not in a failed job later: with a
     known source language the pair must have an engine; with the language still to be
     detected, some engine must translate into the target."""
-    if not _looks_like_language_tag(target) or len(target) > MAX_LANGUAGE_TAG:
+    if not looks_like_language_tag(target) or len(target) > MAX_LANGUAGE_TAG:
         raise InvalidRequest(f"Target {target!r} is not a BCP 47 language tag.", field="targets")
     if source is not None:
         if target == source:
@@ -140,7 +150,7 @@ def replayed_episode(ctx: Context, principal: Principal, key: str | None) -> str
         return EpisodeRepository(session).find_by_idempotency_key(principal.name, key)
 
 
-def _looks_like_language_tag(tag: str) -> bool:
+def looks_like_language_tag(tag: str) -> bool:
     parts = tag.split("-")
     return 2 <= len(parts[0]) <= 3 and parts[0].isalpha() and all(p.isalnum() for p in parts)
 
@@ -157,15 +167,18 @@ def _check_glossary_exists(ctx: Context, glossary: str | None) -> None:
 
 def create_episode(
     ctx: Context, upload: HashingWriter, meta: NewEpisode, principal: Principal
-) -> str:
-    """Probe the streamed upload, store it, record the episode and queue its pipeline.
+) -> tuple[str, bool]:
+    """Probe the streamed upload, store it, record the episode and queue its pipeline;
+    (its id, whether it is new: False when a request with the same Idempotency-Key won).
 
     Nothing is kept when the upload is rejected: the temp file is removed before
     any blob or row exists."""
     try:
         require_role(principal, Role.PRODUCER)
         meta = meta.validated(ctx.translators)
+        require_show(principal, meta.show)  # before anything is stored
         _check_glossary_exists(ctx, meta.glossary)
+        require_glossary_reference(ctx, principal, meta.glossary)
         upload.close()
         probe_started = utcnow()
         info = ctx.media.probe(upload.path)
@@ -221,7 +234,7 @@ def create_episode(
         existing = replayed_episode(ctx, principal, meta.idempotency_key)
         if existing is None:
             raise
-        return existing
+        return existing, False
     try:
         queue_stages(
             ctx, episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO), PRIORITIES[meta.priority]
@@ -234,7 +247,7 @@ def create_episode(
             "The job queue is unavailable; the upload was not kept. Try again shortly.",
             broker_error=type(error).__name__,
         ) from error
-    return episode_id
+    return episode_id, True
 
 
 def episode_view(ctx: Context, episode_id: str) -> dict:
@@ -291,8 +304,10 @@ def list_episodes(
     limit: int,
     offset: int,
 ) -> list[dict]:
-    """Episodes, newest first; a linguist assigned to shows sees only theirs."""
-    within = principal.shows if principal.role is Role.LINGUIST else ()
+    """Episodes, newest first; a user assigned to shows sees only theirs."""
+    within = shows_within(principal, [show] if show else [])
+    if within is None:
+        return []
     with ctx.db.session() as session:
         return [
             {
@@ -356,7 +371,7 @@ def submit_file(ctx: Context, path, meta: NewEpisode) -> str:
         writer.close()
         ctx.storage.discard(writer.path)
         raise
-    return create_episode(ctx, writer, meta, LOCAL_PRINCIPAL)
+    return create_episode(ctx, writer, meta, LOCAL_PRINCIPAL)[0]
 
 
 MEDIA_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "matroska": "video/x-matroska",

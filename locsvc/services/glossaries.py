@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..adapters.db.models import GlossaryRecord, GlossaryVersion
 from ..adapters.db.repositories import AuditLog, GlossaryRepository
 from ..adapters.glossary_files import glossary_languages, read_glossary_file
-from ..domain.access import Principal, Role, require_role
+from ..domain.access import Principal, Role, require_role, require_show
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.glossary import DEFAULT_SCOPE, EntryKind, Glossary, GlossaryEntry, layered
 from ..wiring import Context
@@ -28,8 +28,10 @@ def import_glossary(
     principal: Principal,
     glossary_id: int | None = None,
 ) -> dict:
-    """A new version of the show's glossary for the pair (created on first import)."""
+    """A new version of the show's glossary for the pair (created on first import).
+    The default scope (below every show) is changed only by admins and unscoped users."""
     require_role(principal, Role.PRODUCER)
+    require_show(principal, show)
     if not is_show_slug(show):
         raise InvalidRequest(
             "`show` must be a slug: lower-case letters, digits, '-' and '_'"

@@ -7,6 +7,7 @@ shifts, so a moved phrase counts as deleted and inserted."""
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -49,14 +50,16 @@ def post_edit_rates(
 REPORT_KEYS = ("language", "engine", "linguist", "episode", "show")
 
 
-def post_edit_report(ctx: Context, by: str) -> list[dict]:
+def post_edit_report(ctx: Context, by: str, shows: Sequence[str] = ()) -> list[dict]:
     """Mean edit rates of approved reviews, grouped ``by`` one of REPORT_KEYS: which
-    engines and languages need the most human work."""
+    engines and languages need the most human work; of ``shows`` only (empty: every show)."""
     if by not in REPORT_KEYS:
         raise InvalidRequest(f"`by` is one of {', '.join(REPORT_KEYS)}.", field="by")
     groups: dict[str, list[dict]] = {}
     with ctx.db.session() as session:
         for review in ReviewRepository(session).approved_with_post_edit():
+            if shows and review.show not in shows:
+                continue
             rates = review.post_edit or {}
             keys = {
                 "language": [review.language],

@@ -10,19 +10,22 @@ from datetime import UTC, datetime, timedelta
 from ..adapters.db.models import Review as ReviewRow
 from ..adapters.db.models import TrackRevision, utcnow
 from ..adapters.db.repositories import AuditLog, ReviewRepository, TrackRepository
-from ..domain.access import Principal, Role
+from ..domain.access import Principal, Role, shows_within
 from ..domain.errors import Conflict, InvalidRequest
 from ..domain.review import (
     Review,
     ReviewAction,
     ReviewState,
     check_approvable,
+    check_four_eyes,
     require_scope,
     transition,
 )
 from ..wiring import Context
 from .episodes import PRIORITIES
 from .post_edit import post_edit_rates
+from .shows import review_settings
+from .stages import PIPELINE_AUTHOR
 from .timestamps import iso
 
 MAX_PAGE = 200
@@ -71,20 +74,23 @@ def list_reviews(
     limit: int,
     due_before: str | None = None,
 ) -> dict:
-    """A page of the queue (producers watch it too); a linguist sees only their
-    languages and shows."""
+    """A page of the queue (producers watch it too); a user sees only their shows, a
+    linguist only their languages."""
     known = {s.value for s in ReviewState}
     if unknown := [s for s in states if s not in known]:
         raise InvalidRequest(
             f"Unknown review state {unknown[0]!r}; one of {', '.join(sorted(known))}.",
             field="state",
         )
+    scoped_shows = shows_within(principal, shows)
     if principal.role is Role.LINGUIST:
         scoped_languages = _narrow(languages, principal.languages)
-        scoped_shows = _narrow(shows, principal.shows)
-        if scoped_languages is None or scoped_shows is None:
+        if scoped_languages is None:
             return {"items": [], "next": None}
-        languages, shows = scoped_languages, scoped_shows
+        languages = scoped_languages
+    if scoped_shows is None:
+        return {"items": [], "next": None}
+    shows = scoped_shows
     with ctx.db.session() as session:
         rows = ReviewRepository(session).page(
             states=states, languages=languages or (), shows=shows or (),
@@ -93,6 +99,13 @@ def list_reviews(
         latest = TrackRepository(session).latest_revisions([r.track_id for r in rows])
         items = [review_view(row, latest.get(row.track_id)) for row in rows]
     return {"items": items, "next": items[-1]["id"] if len(items) == limit else None}
+
+
+def _last_editor(session, track_id: int) -> str | None:
+    """The author of the track's latest human revision (None: machine drafts only)."""
+    revisions = TrackRepository(session).get_by_id(track_id).revisions
+    human = [r for r in revisions if r.author != PIPELINE_AUTHOR]
+    return human[-1].author if human else None
 
 
 def _due(value: str | None) -> datetime | None:
@@ -155,6 +168,10 @@ def act(
         if action is ReviewAction.APPROVE:
             if latest is None:
                 raise Conflict(f"Review {review_id} has no revision to approve.")
+            check_four_eyes(
+                principal.name, _last_editor(session, row.track_id), before.assignee,
+                review_settings(session, row.show)["four_eyes"],
+            )  # fmt: skip
             check_approvable((latest.qc or {}).get("errors", 0), waiver)
             values.update(
                 approved_revision=latest.number,

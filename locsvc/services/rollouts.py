@@ -16,7 +16,7 @@ from ..adapters.db.repositories import (
     RolloutRepository,
     TrackRepository,
 )
-from ..domain.access import Principal, Role, require_role
+from ..domain.access import Principal, Role, require_role, require_show, require_shows
 from ..domain.errors import InvalidRequest, LocsvcError
 from ..domain.pipeline import (
     StageState,
@@ -35,7 +35,14 @@ from ..domain.rollout import (
     rollout_state,
 )
 from ..wiring import Context
-from .episodes import PRIORITIES, check_idempotency_key, check_target, is_show_slug
+from .access import require_glossary_reference, require_scope_of_rollout
+from .episodes import (
+    PRIORITIES,
+    check_idempotency_key,
+    check_target,
+    is_glossary_reference,
+    is_show_slug,
+)
 from .pipeline import add_translations
 from .queueing import queue_stages
 from .timestamps import iso
@@ -70,10 +77,14 @@ class NewRollout:
         if show is not None and not (isinstance(show, str) and is_show_slug(show)):
             raise InvalidRequest("`show` is a show slug.", field="show")
         priority = body.get("priority", "normal")
-        if priority not in PRIORITIES:
+        if not isinstance(priority, str) or priority not in PRIORITIES:
             raise InvalidRequest(f"`priority` is one of {', '.join(PRIORITIES)}.", field="priority")
         glossary = body.get("glossary")
-        if glossary is not None and not (isinstance(glossary, str | int)):
+        if isinstance(glossary, int) and not isinstance(glossary, bool):
+            glossary = str(glossary)
+        if glossary is not None and not (
+            isinstance(glossary, str) and is_glossary_reference(glossary)
+        ):
             raise InvalidRequest("`glossary` is a glossary id or a show slug.", field="glossary")
         if idempotency_key is not None:
             check_idempotency_key(idempotency_key)
@@ -88,6 +99,9 @@ def create_rollout(ctx: Context, request: NewRollout, principal: Principal) -> t
     answers the first rollout; the same request without one plans nothing new: every
     cell is skipped (done) or follows the work already under way."""
     require_role(principal, Role.PRODUCER)
+    if request.show is not None:
+        require_show(principal, request.show)
+    require_glossary_reference(ctx, principal, request.glossary)
     with ctx.db.session() as session:
         rollouts = RolloutRepository(session)
         if request.idempotency_key:
@@ -100,6 +114,7 @@ def create_rollout(ctx: Context, request: NewRollout, principal: Principal) -> t
         if len(episode_ids) * len(request.languages) > MAX_CELLS:
             raise InvalidRequest(f"A rollout has at most {MAX_CELLS} cells; split it.")
         episodes = [EpisodeRepository(session).get(e) for e in episode_ids]  # NotFound
+        require_shows(principal, [episode.show for episode in episodes])
         for episode in episodes:
             for language in request.languages:
                 check_target(language, episode.source_language, ctx.translators)
@@ -181,6 +196,13 @@ def _translated_from(tracks: TrackRepository, episode_id: str, language: str) ->
     return made[-1] if made else None
 
 
+def rollout_for(ctx: Context, rollout_id: str, principal: Principal) -> dict:
+    """The rollout's view for a producer (or admin) of every show it touches."""
+    require_role(principal, Role.PRODUCER)
+    require_scope_of_rollout(ctx, principal, rollout_id)
+    return rollout_view(ctx, rollout_id)
+
+
 def rollout_view(ctx: Context, rollout_id: str) -> dict:
     with ctx.db.session() as session:
         repo = RolloutRepository(session)
@@ -260,6 +282,7 @@ def cancel_rollout(ctx: Context, rollout_id: str, principal: Principal) -> dict:
     """Open cells stop (their translations not yet started are called off); finished
     work is kept; a translation already running finishes."""
     require_role(principal, Role.PRODUCER)
+    require_scope_of_rollout(ctx, principal, rollout_id)
     with ctx.db.session() as session:
         rollout = RolloutRepository(session).get(rollout_id)
         episodes = EpisodeRepository(session)
@@ -279,7 +302,7 @@ def retry_rollout(ctx: Context, rollout_id: str, principal: Principal) -> dict:
     """Failed cells run again: a failed translation from the start, a failed source
     pipeline from the stage that failed."""
     require_role(principal, Role.PRODUCER)
-    view = rollout_view(ctx, rollout_id)
+    view = rollout_for(ctx, rollout_id, principal)
     failed = [c for c in view["cells"] if c["state"] == CellState.FAILED.value]
     by_episode: dict[str, list[str]] = {}
     for cell in failed:

@@ -1,15 +1,17 @@
 """The linguists' review page: server-rendered, driving the same services as the API.
 
-Signing in takes an API token once; the session cookie (signed, HttpOnly, SameSite=Lax)
-keeps the user's name and the token's hash, checked against the database on every
-request, so rotating or revoking the token ends the session. Every state change needs
-the session's CSRF token (a form field, or the X-CSRF-Token header from the page's
-script)."""
+Signing in takes an API token once, through a form with its own CSRF token bound to the
+browser's pre-sign-in cookie (no login CSRF). Each sign-in starts a new server-side session
+(services.auth): the cookie (signed, HttpOnly, SameSite=Lax) carries only its random id, and
+signing out, rotating or revoking the token, or the absolute and idle limits end it. Every
+state change needs the session's CSRF token (a form field, or the X-CSRF-Token header from
+the page's script)."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 
@@ -28,7 +30,8 @@ from flask import (
     url_for,
 )
 
-from ..domain.access import Principal, Role
+from ..api.validation import form_text, json_body, query_int
+from ..domain.access import Principal
 from ..domain.errors import LocsvcError, Unauthorized
 from ..domain.review import ReviewAction
 from ..services import auth, editor, reviews, rollouts
@@ -48,23 +51,36 @@ def _ctx():
 def signed_in(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        name, token_hash = session.get("user"), session.get("token_hash")
-        if not name or not token_hash:
-            return redirect(url_for("web.sign_in", next=request.path))
         try:
-            g.principal = auth.principal_for_session(
-                _ctx().db, name, token_hash, _ctx().settings.admin_token
-            )
+            g.principal = _session_principal()
         except Unauthorized:
             session.clear()
+            if request.is_json:
+                raise  # the page's script shows a 401, not a sign-in page in place of JSON
             return redirect(url_for("web.sign_in", next=request.path))
         if request.method == "POST":
             sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf", "")
-            if not hmac.compare_digest(sent, session.get("csrf", "")):
+            if not _same_secret(sent, session.get("csrf")):
                 abort(400, "The form is stale (CSRF token); reload the page.")
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def _session_principal() -> Principal:
+    session_id = session.get("sid")
+    if not isinstance(session_id, str) or not session_id:
+        raise Unauthorized(auth.SESSION_ENDED)
+    settings = _ctx().settings
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    return auth.principal_for_session(_ctx().db, session_id, settings.admin_token, idle)
+
+
+def _same_secret(sent: str, expected: object) -> bool:
+    """Constant-time, and any text (compare_digest refuses non-ASCII str)."""
+    if not isinstance(expected, str) or not expected:
+        return False
+    return hmac.compare_digest(sent.encode(), expected.encode())
 
 
 def principal() -> Principal:
@@ -73,26 +89,42 @@ def principal() -> Principal:
 
 @blueprint.get("/sign-in")
 def sign_in():
-    return render_template("sign_in.html", error=None, next=request.args.get("next", ""))
+    return _sign_in_page(None, request.args.get("next", ""))
+
+
+def _sign_in_page(error: str | None, next_path: str, status: int = 200):
+    """The form, with a CSRF token kept in this browser's pre-sign-in cookie: another site
+    cannot sign the browser in to its own account (login CSRF)."""
+    if not session.get("login_csrf"):
+        session["login_csrf"] = secrets.token_urlsafe(32)
+    page = render_template("sign_in.html", error=error, next=next_path, csrf=session["login_csrf"])
+    return page, status
 
 
 @blueprint.post("/sign-in")
 def sign_in_post():
+    target = request.form.get("next", "")
+    if not _same_secret(request.form.get("csrf", ""), session.get("login_csrf")):
+        session.pop("login_csrf", None)
+        message = "This sign-in form has expired or did not come from this site; sign in here."
+        return _sign_in_page(message, target, 400)
     token = request.form.get("token", "").strip()
     try:
         who = auth.authenticate(_ctx().db, token, _ctx().settings.admin_token)
     except Unauthorized as error:
-        return render_template("sign_in.html", error=error.message, next=""), 401
-    session.clear()
-    session.update(user=who.name, token_hash=auth.hash_token(token),
-                   csrf=secrets.token_urlsafe(32))  # fmt: skip
-    target = request.form.get("next", "")
+        return _sign_in_page(error.message, target, 401)
+    lifetime = timedelta(hours=_ctx().settings.session_lifetime_hours)
+    previous = session.get("sid") if isinstance(session.get("sid"), str) else None
+    session_id = auth.start_session(_ctx().db, who, token, lifetime, replacing=previous)
+    session.clear()  # nothing from before sign-in survives it (no fixation)
+    session.update(sid=session_id, csrf=secrets.token_urlsafe(32))
     return redirect(target if target.startswith("/app/") else url_for("web.queue"))
 
 
 @blueprint.post("/sign-out")
 @signed_in
 def sign_out():
+    auth.end_session(_ctx().db, session["sid"])
     session.clear()
     return redirect(url_for("web.sign_in"))
 
@@ -102,39 +134,38 @@ def sign_out():
 def queue():
     keys = ("state", "language", "show", "due_before")
     filters = {key: request.args.get(key, "").strip() for key in keys}
-    cursor = request.args.get("cursor")
     page = reviews.list_reviews(
         _ctx(), principal(), [filters["state"]] if filters["state"] else [],
         [filters["language"]] if filters["language"] else [],
-        [filters["show"]] if filters["show"] else [], int(cursor) if cursor and cursor.isdigit()
-        else None, 50, filters["due_before"] or None,
+        [filters["show"]] if filters["show"] else [], query_int("cursor", None), 50,
+        filters["due_before"] or None,
     )  # fmt: skip
     return render_template("queue.html", page=page, filters=filters, user=principal())
 
 
-@blueprint.get("/reviews/<int:review_id>")
+@blueprint.get("/reviews/<row_id:review_id>")
 @signed_in
 def edit(review_id: int):
     view = editor.editor_view(_ctx(), review_id, principal())
     return render_template("editor.html", view=view, user=principal())
 
 
-@blueprint.post("/reviews/<int:review_id>/save")
+@blueprint.post("/reviews/<row_id:review_id>/save")
 @signed_in
 def save(review_id: int):
-    body = request.get_json(silent=True) or {}
+    body = json_body("EditorSave")  # 400 for anything but {base_revision, cues: [...]}
     reply = editor.save_from_editor(
-        _ctx(), review_id, int(body.get("base_revision", 0)), body.get("cues"), principal()
+        _ctx(), review_id, body["base_revision"], body["cues"], principal()
     )
     return jsonify(reply)
 
 
-@blueprint.post("/reviews/<int:review_id>/<action>")
+@blueprint.post("/reviews/<row_id:review_id>/<action>")
 @signed_in
 def act(review_id: int, action: str):
     if action not in ACTIONS:
         abort(404)
-    waiver, comment = request.form.get("waiver") or None, request.form.get("comment") or None
+    waiver, comment = form_text("waiver", 2000) or None, form_text("comment", 2000) or None
     reviews.act(_ctx(), review_id, ACTIONS[action], principal(), waiver, comment)
     if action in ("release", "approve", "request-changes"):
         return redirect(url_for("web.queue"))
@@ -153,18 +184,14 @@ def media(episode_id: str):
 @blueprint.get("/rollouts/<rollout_id>")
 @signed_in
 def rollout(rollout_id: str):
-    if principal().role is Role.LINGUIST:
-        abort(403)
-    return render_template("rollout.html", view=rollouts.rollout_view(_ctx(), rollout_id),
-                           user=principal())  # fmt: skip
+    return render_template("rollout.html", view=rollouts.rollout_for(_ctx(), rollout_id,
+                           principal()), user=principal())  # fmt: skip
 
 
 @blueprint.get("/rollouts/<rollout_id>.json")
 @signed_in
 def rollout_json(rollout_id: str):
-    if principal().role is Role.LINGUIST:
-        abort(403)
-    return jsonify(rollouts.rollout_view(_ctx(), rollout_id))
+    return jsonify(rollouts.rollout_for(_ctx(), rollout_id, principal()))
 
 
 def register_web(app: Flask) -> None:

@@ -2,9 +2,11 @@
 real app served over HTTP, a real worker, Redis and PostgreSQL: sign in, claim, edit a
 cue until its meter turns red, save, see the QC issue and the glossary hint, a second
 session's save meeting the conflict view, submit, approve, and the rollout dashboard.
-Screenshots of the main screens go to test-artifacts/screens/."""
+Screenshots of the main screens go to test-artifacts/screens/. The pages run under their
+Content-Security-Policy (no eval): waits use locators, not page-evaluated predicates."""
 
 import io
+import re
 import threading
 from pathlib import Path
 
@@ -98,7 +100,7 @@ def test_a_linguist_corrects_and_a_reviewer_approves(browser, site):
     )
     assert "over" in first.locator(".cpl").get_attribute("class")  # the meter turned red
     ana.get_by_role("button", name="Save revision").click()
-    ana.wait_for_function("document.getElementById('status').textContent.includes('revision 2')")
+    ana.locator("#status", has_text="revision 2").wait_for()
     ana.reload()
     assert ana.locator("tr.cue").first.locator(".issue").count() >= 1  # the QC issue, on its row
     assert ana.locator(".hint.glossary").first.inner_text().startswith("“country” → patria")
@@ -108,7 +110,7 @@ def test_a_linguist_corrects_and_a_reviewer_approves(browser, site):
     first.locator("textarea").fill("Y así, mis compatriotas estadounidenses,")
     assert "over" not in (first.locator(".cpl").get_attribute("class") or "")
     ana.keyboard.press("Control+s")
-    ana.wait_for_function("document.getElementById('status').textContent.includes('revision 3')")
+    ana.locator("#status", has_text="revision 3").wait_for()
 
     # A second session of the same linguist, opened at revision 3, saves after the first.
     other = signed_in(browser, base, tokens["ana"])
@@ -117,7 +119,7 @@ def test_a_linguist_corrects_and_a_reviewer_approves(browser, site):
         "no preguntéis qué puede hacer la patria,"
     )
     ana.get_by_role("button", name="Save revision").click()
-    ana.wait_for_function("document.getElementById('status').textContent.includes('revision 4')")
+    ana.locator("#status", has_text="revision 4").wait_for()
     other.locator("tr.cue").nth(2).locator("textarea").fill("preguntad qué podéis hacer por ella.")
     other.get_by_role("button", name="Save revision").click()
     other.wait_for_selector("#conflict:not([hidden])")
@@ -125,7 +127,7 @@ def test_a_linguist_corrects_and_a_reviewer_approves(browser, site):
     shot(other, "conflict")
     other.get_by_role("button", name="Merge: their edits into mine").click()
     other.get_by_role("button", name="Save revision").click()
-    other.wait_for_function("document.getElementById('status').textContent.includes('revision 5')")
+    other.locator("#status", has_text="revision 5").wait_for()
     merged = client.get(f"/api/v1/episodes/{episode_id}/tracks/es", headers=AUTH).text
     assert "no preguntéis" in merged and "por ella" in merged  # both sessions' edits kept
 
@@ -152,8 +154,6 @@ def test_the_rollout_dashboard_refreshes_live(browser, site):
     assert created.status_code == 202, created.json
     pat = signed_in(browser, base, tokens["pat"])
     pat.goto(f"{base}/app/rollouts/{created.json['id']}")
-    pat.wait_for_function(
-        "document.getElementById('rollout-state').textContent === 'done'", timeout=120_000
-    )
+    pat.locator("#rollout-state", has_text=re.compile("^done$")).wait_for(timeout=120_000)
     assert pat.locator("#matrix td.state.done").count() == 2
     shot(pat, "rollout-dashboard")

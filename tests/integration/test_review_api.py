@@ -166,3 +166,92 @@ def test_priority_and_due_date_reach_the_queue(app, client, auth, data_dir):
     for bad in ({"priority": "asap"}, {"due": "next week"}):
         refused = upload_episode(client, auth, data_dir / "jfk" / "jfk.mp3", **bad)
         assert refused.status_code == 400 and refused.json["error"]["details"]["field"] in bad
+
+
+def claim_edit_submit(client, cast, who="ana") -> str:
+    """``who`` claims the Spanish track, uploads a correction and submits it."""
+    base = f"/api/v1/reviews/{spanish_review(client, cast)['id']}"
+    assert client.post(f"{base}/claim", headers=cast.auth(who)).status_code == 200
+    track = f"/api/v1/episodes/{cast.episode_id}/tracks/es"
+    xliff = client.get(f"{track}?format=xliff", headers=cast.auth(who)).text
+    corrected = xliff.replace("Y así que mi amigo", "Y así, mis compatriotas")
+    stored = upload(client, cast, who, "fix.xlf", corrected)
+    assert stored.status_code == 201, stored.json
+    assert client.post(f"{base}/submit", headers=cast.auth(who)).status_code == 200
+    return base
+
+
+def test_four_eyes_a_linguist_does_not_approve_their_own_work_even_with_a_waiver(client, cast):
+    base = claim_edit_submit(client, cast)
+    for body in ({}, {"waiver": "x"}, {"waiver": "Agreed with the client."}):
+        refused = client.post(f"{base}/approve", headers=cast.auth("ana"), json=body)
+        assert refused.status_code == 403, refused.json
+        assert refused.json["error"]["code"] == "four_eyes"
+        assert "another linguist" in refused.json["error"]["message"]
+    assert client.get(base, headers=cast.auth("ana")).json["state"] == "submitted"
+    approved = client.post(f"{base}/approve", headers=cast.auth("bea"))
+    assert approved.status_code == 200 and approved.json["approved_by"] == "bea"
+
+
+def test_four_eyes_the_last_editor_does_not_approve_what_another_submitted(client, cast, auth):
+    base = claim_edit_submit(client, cast, "ana")
+    sent_back = client.post(f"{base}/request-changes", headers=cast.auth("bea"))
+    assert sent_back.json["state"] == "changes_requested"
+    client.post(f"{base}/claim", headers=cast.auth("bea"))  # bea submits ana's text unchanged
+    assert client.post(f"{base}/submit", headers=cast.auth("bea")).status_code == 200
+    for who, did in (("ana", "edited"), ("bea", "submitted")):
+        refused = client.post(f"{base}/approve", headers=cast.auth(who))
+        assert refused.status_code == 403 and f"{who} {did}" in refused.json["error"]["message"]
+    assert client.post(f"{base}/approve", headers=auth).status_code == 200
+
+
+def test_four_eyes_is_on_by_default_and_switched_per_show(client, cast, auth):
+    settings = "/api/v1/shows/demo/review"
+    assert client.get(settings, headers=cast.auth("ana")).json == {"four_eyes": True}
+    for bad in ({"four_eyes": "no"}, {"four_eyes": 0}, {"other": True}, [], None):
+        refused = client.put(settings, headers=cast.auth("pat"), json=bad)
+        assert refused.status_code == 400, (bad, refused.json)
+    linguist = client.put(settings, headers=cast.auth("ana"), json={"four_eyes": False})
+    assert linguist.status_code == 403
+    timed_text = client.put("/api/v1/shows/demo/timed-text", headers=cast.auth("pat"),
+                            json={"max_chars_per_line": 44})  # fmt: skip
+    assert timed_text.status_code == 200
+    switched = client.put(settings, headers=cast.auth("pat"), json={"four_eyes": False})
+    assert switched.status_code == 200 and switched.json == {"four_eyes": False}
+    # The two settings live in one document and leave each other alone.
+    assert client.get("/api/v1/shows/demo/timed-text", headers=auth).json["overrides"] == {
+        "max_chars_per_line": 44
+    }
+    client.put("/api/v1/shows/demo/timed-text", headers=auth, json={"max_chars_per_line": 46})
+    assert client.get(settings, headers=auth).json == {"four_eyes": False}
+    sneaked = client.put("/api/v1/shows/demo/timed-text", headers=auth,
+                         json={"review": {"four_eyes": True}})  # fmt: skip
+    assert sneaked.status_code == 400
+
+    base = claim_edit_submit(client, cast)
+    approved = client.post(f"{base}/approve", headers=cast.auth("ana"))
+    assert approved.status_code == 200 and approved.json["approved_by"] == "ana"
+    audit = client.get("/api/v1/audit", headers=auth).json["items"]
+    (change,) = [e for e in audit if e["action"] == "show.review"]
+    assert (change["actor"], change["before"], change["after"]) == (
+        "pat", {"four_eyes": True}, {"four_eyes": False},
+    )  # fmt: skip
+
+
+def test_four_eyes_holds_on_the_review_page_too(app, client, cast):
+    import re
+
+    base = claim_edit_submit(client, cast)
+    review_id = base.rsplit("/", 1)[1]
+    browser = app.test_client()
+    page = browser.get("/app/sign-in").get_data(as_text=True)
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    form = {"token": cast.tokens["ana"], **({"csrf": found.group(1)} if found else {})}
+    assert browser.post("/app/sign-in", data=form).status_code == 302
+    with browser.session_transaction() as session:
+        csrf = session["csrf"]
+    refused = browser.post(f"/app/reviews/{review_id}/approve",
+                           data={"csrf": csrf, "waiver": "mine"})  # fmt: skip
+    assert refused.status_code == 403
+    assert "four-eyes" in refused.get_data(as_text=True)
+    assert client.get(base, headers=cast.auth("ana")).json["state"] == "submitted"

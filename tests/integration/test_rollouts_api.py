@@ -47,6 +47,12 @@ def test_a_rollout_plans_every_cell_and_adds_the_stages(client, auth, episodes):
         ({"episodes": ["nope"], "languages": ["es"]}, 404),
         ({"episodes": "abc", "languages": ["es"]}, 400),
         ({"show": "empty-show", "languages": ["es"]}, 400),
+        ({"show": "s1", "languages": ["es"], "glossary": True}, 400),
+        ({"show": "s1", "languages": ["es"], "glossary": "../../etc"}, 400),
+        ({"show": "s1", "languages": ["es"], "glossary": "999"}, 400),  # no such glossary
+        ({"show": "s1", "languages": ["es"], "glossary": "99999999999999999999"}, 400),
+        ({"show": "s1", "languages": ["es"], "priority": []}, 400),
+        ({"show": "<script>", "languages": ["es"]}, 400),
     ],
 )
 def test_bad_rollouts_are_refused(client, auth, episodes, body, code):

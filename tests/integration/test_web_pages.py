@@ -14,19 +14,25 @@ def cast(app, client, auth, data_dir):
     return build_cast(app, client, auth, data_dir)
 
 
+def sign_in_form(client, token: str) -> dict:
+    """The sign-in form as a browser sends it, with its own CSRF token."""
+    page = client.get("/app/sign-in").get_data(as_text=True)
+    return {"token": token, "csrf": re.search(r'name="csrf" value="([^"]+)"', page).group(1)}
+
+
 def sign_in(client, token: str):
-    response = client.post("/app/sign-in", data={"token": token})
+    response = client.post("/app/sign-in", data=sign_in_form(client, token))
     assert response.status_code == 302, response.data[:200]
     page = client.get("/app/").get_data(as_text=True)
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
 def test_sign_in_sets_an_httponly_cookie_and_a_bad_token_is_refused(client, cast):
-    assert client.post("/app/sign-in", data={"token": "wrong"}).status_code == 401
-    response = client.post("/app/sign-in", data={"token": cast.tokens["ana"]})
+    assert client.post("/app/sign-in", data=sign_in_form(client, "wrong")).status_code == 401
+    response = client.post("/app/sign-in", data=sign_in_form(client, cast.tokens["ana"]))
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert cast.tokens["ana"] not in cookie  # only the token's hash is kept, signed
+    assert cast.tokens["ana"] not in cookie  # only a session id is kept, signed
     assert client.get("/app/").status_code == 200
 
 
@@ -76,3 +82,24 @@ def test_a_linguist_of_another_language_cannot_open_the_track(client, cast, auth
                      if i["language"] == "es")  # fmt: skip
     sign_in(client, cast.tokens["fred"])
     assert client.get(f"/app/reviews/{review_id}").status_code == 403
+
+
+INLINE_CODE = re.compile(r"<script(?![^>]*\b(?:src|type=\"application/json\"))[^>]*>|"
+                         r"\sstyle=|<style|\son[a-z]+=", re.IGNORECASE)  # fmt: skip
+
+
+def test_the_pages_work_under_their_content_security_policy(client, cast):
+    """No inline script, style or handler (the policy would block it), and the headers that
+    keep the page out of frames and its types unsniffed."""
+    sign_in(client, cast.tokens["ana"])
+    review_id = re.search(r'data-review="(\d+)"', client.get("/app/").get_data(as_text=True))
+    pages = [client.get(path) for path in ("/app/sign-in", "/app/", f"/app/reviews/{review_id[1]}")]
+    for page in pages:
+        assert page.status_code == 200
+        assert INLINE_CODE.search(page.get_data(as_text=True)) is None, page.request.path
+        policy = page.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+        assert page.headers["X-Frame-Options"] == "DENY"
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+        assert page.headers["Referrer-Policy"] == "same-origin"

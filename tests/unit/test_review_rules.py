@@ -1,14 +1,25 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from locsvc.domain.access import Principal, Role
+from locsvc.domain.access import (
+    Principal,
+    Role,
+    may_read_glossary_scope,
+    may_touch_show,
+    shows_within,
+)
 from locsvc.domain.errors import Conflict, Forbidden, InvalidRequest
+from locsvc.domain.glossary import DEFAULT_SCOPE
 from locsvc.domain.review import (
+    FourEyesRequired,
     Review,
     ReviewAction,
     ReviewState,
     check_approvable,
+    check_four_eyes,
+    in_scope,
     transition,
 )
 
@@ -85,3 +96,38 @@ def test_approval_needs_clean_qc_or_a_waiver_with_a_reason():
     for waiver in (None, "", "   "):
         with pytest.raises(InvalidRequest, match="waiver"):
             check_approvable(1, waiver)
+
+
+def test_four_eyes_the_approver_is_neither_the_last_editor_nor_the_submitter():
+    check_four_eyes("bea", last_editor="ana", submitter="ana", required=True)
+    check_four_eyes("ana", last_editor=None, submitter="bea", required=True)  # machine draft
+    with pytest.raises(FourEyesRequired, match="ana edited this track last") as refused:
+        check_four_eyes("ana", last_editor="ana", submitter="bea", required=True)
+    assert refused.value.code == "four_eyes" and isinstance(refused.value, Forbidden)
+    with pytest.raises(FourEyesRequired, match="ana submitted"):
+        check_four_eyes("ana", last_editor="bea", submitter="ana", required=True)
+    check_four_eyes("ana", last_editor="ana", submitter="ana", required=False)  # switched off
+
+
+def test_show_scope_binds_producers_and_linguists_but_not_admins():
+    peg = Principal("peg", Role.PRODUCER, (), ("showb",))
+    olga = Principal("olga", Role.LINGUIST, ("es",), ("showb",))
+    approved = Review(1, "es", "showa", ReviewState.APPROVED, 1, None, None)
+    with pytest.raises(Forbidden, match="peg is not assigned to the show 'showa'"):
+        act(approved, ReviewAction.REOPEN, peg)
+    assert act(replace(approved, show="showb"), ReviewAction.REOPEN, peg).round == 2
+    with pytest.raises(Forbidden, match="olga"):
+        act(QUEUED, ReviewAction.CLAIM, olga)
+    assert not in_scope(peg, "es", "showa") and in_scope(peg, "fr", "showb")  # any language
+    assert in_scope(Principal("root", Role.ADMIN, (), ("showb",)), "es", "showa")
+
+
+def test_shows_within_narrows_a_listing_to_the_callers_shows():
+    peg = Principal("peg", Role.PRODUCER, (), ("showb", "showc"))
+    assert shows_within(peg, []) == ["showb", "showc"]
+    assert shows_within(peg, ["showa", "showc"]) == ["showc"]
+    assert shows_within(peg, ["showa"]) is None  # nothing to list
+    assert shows_within(PAT, ["showa"]) == ["showa"] and shows_within(PAT, []) == []
+    assert may_touch_show(PAT, DEFAULT_SCOPE) and not may_touch_show(peg, DEFAULT_SCOPE)
+    assert may_read_glossary_scope(peg, DEFAULT_SCOPE)
+    assert not may_read_glossary_scope(peg, "showa")

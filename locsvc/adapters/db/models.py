@@ -68,6 +68,23 @@ class User(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class WebSession(Base):
+    """A signed-in review-page session: the cookie carries only the random id, stored here
+    as its sha256, so that a session can be revoked (sign-out, token rotation) and expire."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # A user's name, or "admin" for the admin token (no row in users).
+    user_name: Mapped[str] = mapped_column(String(200), index=True)
+    # sha256 of the token signed in with: a rotated token (or admin token) ends the session.
+    credential_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class Episode(Base):
     __tablename__ = "episodes"
     __table_args__ = (UniqueConstraint("created_by", "idempotency_key"),)

@@ -2,7 +2,7 @@
 
 from .episodes import EpisodeRepository
 from .glossaries import GlossaryRepository, ShowRepository
-from .people import AuditLog, UserRepository, WorkerRegistry
+from .people import AuditLog, UserRepository, WebSessionRepository, WorkerRegistry
 from .rollouts import RolloutRepository
 from .tracks import ReviewRepository, TrackRepository
 
@@ -15,5 +15,6 @@ __all__ = [
     "ShowRepository",
     "TrackRepository",
     "UserRepository",
+    "WebSessionRepository",
     "WorkerRegistry",
 ]

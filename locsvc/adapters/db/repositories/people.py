@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
     AuditEntry,
     User,
+    WebSession,
     WorkerHeartbeat,
 )
 
@@ -30,6 +31,36 @@ class UserRepository:
 
     def by_name(self, name: str) -> User | None:
         return self.session.scalar(select(User).where(User.name == name))
+
+
+class WebSessionRepository:
+    """Review-page sessions, found by the sha256 of the cookie's session id."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, web_session: WebSession) -> None:
+        self.session.add(web_session)
+
+    def by_id_hash(self, id_hash: str) -> WebSession | None:
+        return self.session.get(WebSession, id_hash)
+
+    def revoke(self, id_hash: str, now: datetime) -> None:
+        self.session.execute(
+            update(WebSession)
+            .where(WebSession.id_hash == id_hash, WebSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+    def revoke_all_of(self, user_name: str, now: datetime) -> None:
+        self.session.execute(
+            update(WebSession)
+            .where(WebSession.user_name == user_name, WebSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+    def purge_expired(self, now: datetime) -> None:
+        self.session.execute(delete(WebSession).where(WebSession.expires_at < now))
 
 
 class WorkerRegistry:
@@ -54,6 +85,9 @@ class WorkerRegistry:
 
     def leave(self, hostname: str) -> None:
         self.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.hostname == hostname))
+
+    def registered(self, hostname: str) -> bool:
+        return self.session.get(WorkerHeartbeat, hostname) is not None
 
     def alive(self, seen_after: datetime) -> int:
         return (

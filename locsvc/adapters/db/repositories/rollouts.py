@@ -46,6 +46,13 @@ class RolloutRepository:
             )
         )
 
+    def shows_of(self, rollout: Rollout) -> list[str]:
+        """The shows of the rollout's episodes (a rollout of ids may span several)."""
+        episode_ids = sorted({cell.episode_id for cell in rollout.cells})
+        return list(
+            self.session.scalars(select(Episode.show).where(Episode.id.in_(episode_ids)).distinct())
+        )
+
     def stages_of(self, episode_ids: Sequence[str]) -> dict[str, list[StageRun]]:
         rows = self.session.scalars(
             select(StageRun).where(StageRun.episode_id.in_(episode_ids)).order_by(StageRun.position)
