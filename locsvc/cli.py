@@ -55,14 +55,23 @@ def db_upgrade() -> None:
     default=None,
     help="Node name it registers under (default locsvc-<pid>@<host>); unique per worker.",
 )
+@click.option("--exit-with-parent", "parent_pid", type=int, default=None, hidden=True)
 def worker(
-    queues: str, concurrency: int | None, loglevel: str, quiet: bool, hostname: str | None
+    queues: str,
+    concurrency: int | None,
+    loglevel: str,
+    quiet: bool,
+    hostname: str | None,
+    parent_pid: int | None,
 ) -> None:
     """Run a Celery worker (Redis broker when LOCSVC_BROKER_URL is set, else embedded)."""
     from workers.maintenance import Maintenance
 
+    from .adapters.subprocesses import exit_with_parent
     from .app import create_app
 
+    if parent_pid is not None:  # started by `locsvc up` or a command of its own
+        exit_with_parent(parent_pid)
     settings = load_settings()
     require_schema(settings)
     app = create_app()

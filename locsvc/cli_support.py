@@ -56,12 +56,23 @@ def require_schema(settings: Settings) -> None:
 
 
 def spawn_worker(log_path: Path | None = None) -> subprocess.Popen:
-    """A worker in its own process group; its output goes to ``log_path`` or to stderr."""
+    """A worker in its own process group that shuts down when this process dies (SIGKILL
+    included); its output goes to ``log_path`` or to stderr."""
     if log_path is not None:
         log_path.parent.mkdir(parents=True, exist_ok=True)
     output = open(log_path, "ab") if log_path else sys.stderr  # noqa: SIM115 - child owns it
     return subprocess.Popen(
-        [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "WARNING", "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "locsvc.cli",
+            "worker",
+            "--loglevel",
+            "WARNING",
+            "--quiet",
+            "--exit-with-parent",
+            str(os.getpid()),
+        ],  # fmt: skip
         start_new_session=True,
         stdout=output,
         stderr=subprocess.STDOUT,

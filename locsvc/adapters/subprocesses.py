@@ -63,3 +63,17 @@ def kill_group(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """Make this process receive SIGTERM when ``parent_pid`` (the process that started it)
+    dies, by SIGKILL too (Linux; elsewhere a no-op): the worker that `locsvc up` starts
+    then shuts down warmly instead of running on alone. Called by the child itself, so no
+    preexec_fn is needed in a threaded parent."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os.kill(os.getpid(), signal.SIGTERM)
