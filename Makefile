@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 demo: setup  ## set everything up, then localize the bundled JFK sample into es and pt-BR (embedded default)
 	$(BIN)/locsvc localize samples/jfk.mp3 --show demo --language en --to es,pt-BR --out out
 
-test: setup  ## the whole suite (needs PostgreSQL and Redis on 127.0.0.1 for some tests)
+test: setup $(NGINX)  ## the whole suite (needs PostgreSQL and Redis on 127.0.0.1 for some tests)
 	$(BIN)/pytest
 
 test-quick: setup  ## everything but the slow model and worker-process tests
@@ -34,6 +34,15 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
+
+# nginx only to check docker-compose's proxy config (`nginx -t`): the Debian binary unpacked
+# into the venv, not installed as a service (installing the package would start one on :80).
+NGINX := $(VENV)/nginx/usr/sbin/nginx
+$(NGINX): | $(VENV)/.installed
+	rm -rf $(VENV)/nginx $(VENV)/nginx-deb && mkdir -p $(VENV)/nginx-deb
+	cd $(VENV)/nginx-deb && { apt-get download -q nginx || \
+		{ $(SUDO) apt-get update -q && apt-get download -q nginx; }; }
+	dpkg -x $(VENV)/nginx-deb/nginx_*.deb $(VENV)/nginx && rm -rf $(VENV)/nginx-deb
 
 lint: setup
 	$(BIN)/ruff check .
