@@ -25,6 +25,9 @@ class Frames:
     def ms(self, frame: int) -> int:
         return round(frame * 1000 / self.rate)
 
-    def between(self, earlier_ms: int, later_ms: int) -> int:
-        """Whole frames from one time to another, each time taken at its nearest frame."""
-        return self.nearest(later_ms) - self.nearest(earlier_ms)
+    def at_least(self, earlier_ms: int, later_ms: int, frames: int) -> bool:
+        """Whether two whole-millisecond times can be ``frames`` frames apart: each may sit
+        up to half a millisecond off its frame (never more than half a frame), so 83 ms is
+        2 frames at 23.976 fps (83.4), but 43 ms is not 2 frames at 24 fps (83.3)."""
+        rounding_ms = min(1.0, 500 / self.rate)  # both ends' half millisecond
+        return (later_ms - earlier_ms + rounding_ms) * self.rate / 1000 >= frames - 1e-9

@@ -194,7 +194,7 @@ def _neighbour_rules(previous: Cue, cue: Cue, frames: Frames, profile: TimedText
     elif cue.start_ms < previous.end_ms:
         overlap = previous.end_ms - cue.start_ms
         yield Rule.OVERLAP, overlap, 0, f"overlaps the cue above by {overlap} ms"
-    elif frames.between(previous.end_ms, cue.start_ms) < profile.min_gap_frames:
+    elif not frames.at_least(previous.end_ms, cue.start_ms, profile.min_gap_frames):
         # in frames: 2 frames at 23.976 fps are 83.4 ms, and a file keeps 83
         gap = cue.start_ms - previous.end_ms
         yield (

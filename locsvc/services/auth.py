@@ -18,6 +18,7 @@ from .episodes import is_show_slug, looks_like_language_tag
 
 TOKEN_BYTES = 32  # 256 random bits
 MAX_NAME = 200  # users.name
+ADMIN_TOKEN_USER = "admin"  # who LOCSVC_ADMIN_TOKEN is, in the audit log and sessions
 SESSION_ID_BYTES = 32
 # A session's last_seen_at is written at most this often (or a quarter of the idle limit):
 # not every request of a page need write a row.
@@ -68,6 +69,9 @@ def _check_new_user(name: str, languages: tuple[str, ...], shows: tuple[str, ...
     if len(name) > MAX_NAME:
         raise InvalidRequest(f"A user name is at most {MAX_NAME} characters.", field="name",
                              limit=MAX_NAME)  # fmt: skip
+    if name == ADMIN_TOKEN_USER:
+        raise InvalidRequest(f"{name!r} names the LOCSVC_ADMIN_TOKEN in the audit log; choose "
+                             "another name.", field="name")  # fmt: skip
     if not all(looks_like_language_tag(tag) and len(tag) <= 35 for tag in languages):
         raise InvalidRequest("`languages` are BCP 47 language tags.", field="languages")
     if not all(is_show_slug(show) for show in shows):
@@ -82,7 +86,7 @@ def authenticate(db: Database, token: str | None, admin_token: str | None) -> Pr
     if not token:
         raise Unauthorized("Send an API token: Authorization: Bearer <token>.")
     if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
-        return Principal("admin", Role.ADMIN)
+        return Principal(ADMIN_TOKEN_USER, Role.ADMIN)
     with db.session() as session:
         user = UserRepository(session).by_token_hash(hash_token(token))
         if user is None:
@@ -171,9 +175,9 @@ def principal_for_session(
 def _signed_in_with(session: Session, row: WebSession, admin_token: str | None) -> Principal | None:
     """Who the session's credential still is: nobody once the token has changed."""
     admin_hash = hash_token(admin_token) if admin_token else None
-    if row.user_name == "admin" and admin_hash:
+    if row.user_name == ADMIN_TOKEN_USER and admin_hash:
         if hmac.compare_digest(row.credential_hash, admin_hash):
-            return Principal("admin", Role.ADMIN)
+            return Principal(ADMIN_TOKEN_USER, Role.ADMIN)
     user = UserRepository(session).by_token_hash(row.credential_hash)
     if user is None or user.name != row.user_name:
         return None

@@ -105,7 +105,7 @@ def set_overrides(ctx: Context, show: str, overrides: object, principal: Princip
         profile_from_overrides(language, overrides)  # InvalidRequest for unknown settings
     with ctx.db.session() as session:
         repository = ShowRepository(session)
-        document = repository.timed_text_overrides(show)
+        document = repository.timed_text_overrides(show, for_update=True)
         review = {REVIEW_KEY: document[REVIEW_KEY]} if REVIEW_KEY in document else {}
         repository.set_timed_text_overrides(show, {**overrides, **review}, principal.name)
         AuditLog(session).record(
@@ -138,8 +138,8 @@ def set_review_settings(ctx: Context, show: str, body: object, principal: Princi
         raise InvalidRequest("`four_eyes` is true or false.", field="four_eyes")
     with ctx.db.session() as session:
         repository = ShowRepository(session)
-        document = repository.timed_text_overrides(show)
-        before = review_settings(session, show)
+        document = repository.timed_text_overrides(show, for_update=True)
+        before = {**DEFAULT_REVIEW_SETTINGS, **(document.get(REVIEW_KEY) or {})}
         after = {**before, **body}
         repository.set_timed_text_overrides(show, {**document, REVIEW_KEY: after}, principal.name)
         AuditLog(session).record(principal.name, "show.review", f"show:{show}", before, after)

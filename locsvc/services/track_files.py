@@ -28,6 +28,7 @@ from ..wiring import Context
 from .episodes import find_revision, load_cues
 from .qc import qc_track
 from .reviews import review_lease, to_domain
+from .shows import show_profile
 from .timestamps import iso
 
 XLIFF_MEDIA_TYPE = "application/x-xliff+xml; charset=utf-8"
@@ -121,6 +122,9 @@ def upload_revision(
         if previous.cues_sha256 == hashlib.sha256(cues_json).hexdigest():
             return {"revision": previous.number, "unchanged": True}, False
         before_cues = load_cues(ctx, previous.cues_sha256)
+        # The show's rules must be readable before anything is stored: a setting stored
+        # before settings were validated is a Conflict naming it, not a revision without QC.
+        show_profile(session, track.episode.show, language)
         if not reviews.update_if_unchanged(
             review.id, review.version, lease_expires_at=after.lease_expires_at
         ):

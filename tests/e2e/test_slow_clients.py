@@ -21,7 +21,7 @@ IDLE_KEEPALIVE_SOCKETS = 5
 TRICKLE_EVERY_S = 0.5
 HEALTH_PROBES = 6  # one every PROBE_EVERY_S: the slow clients hang for about 10 s
 PROBE_EVERY_S = 2.0
-HEALTH_WITHIN_S = 2.0
+HEALTH_WITHIN_S = 5.0  # a sync worker never answers while one client trickles
 
 
 @pytest.fixture(params=["up", "api"])

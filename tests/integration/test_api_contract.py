@@ -146,6 +146,12 @@ def _explore(operation, caller: str, headers: dict, mode: GenerationMode, findin
     try:
         explore()
     except Unsatisfiable:
-        pass  # no invalid input exists for an operation without parameters (GET /health)
+        # No invalid input exists for an operation without parameters or body (GET /health);
+        # anywhere else it would mean the operation was never exercised.
+        takes_input = any(True for _ in operation.iter_parameters()) or bool(
+            operation.get_request_payload_content_types()
+        )
+        if mode is not GenerationMode.NEGATIVE or takes_input:
+            findings.failures[label] = "no example could be generated: nothing was checked"
     except (Exception, BaseExceptionGroup) as error:  # one failing example is enough to report
         findings.failures[label] = str(error)[:1500]

@@ -136,6 +136,21 @@ def test_a_body_that_is_not_json_is_400(client, auth):
         assert_refused(response)
 
 
+def test_json_nested_past_the_parsers_depth_is_400(client, auth):
+    nested = "[" * 5000 + "]" * 5000  # json.loads raises RecursionError, not ValueError
+    for method, url in (("put", "/shows/demo/timed-text"), ("post", "/users")):
+        response = getattr(client, method)(f"/api/v1{url}", headers=auth, data=nested,
+                                           content_type="application/json")  # fmt: skip
+        assert_refused(response)
+
+
+def test_the_admin_tokens_name_is_not_a_users(client, auth):
+    response = client.post(
+        "/api/v1/users", headers=auth, json={"name": "admin", "role": "linguist"}
+    )
+    assert "admin" in assert_refused(response)["message"]
+
+
 def test_show_settings_keep_their_types_and_a_good_one_is_kept(client, auth):
     good = {"audience": "children", "max_chars_per_line": 37,
             "languages": {"ja": {"max_chars_per_line": 11.5}}}  # fmt: skip

@@ -84,3 +84,20 @@ def test_a_refused_glossary_stores_no_version(client, cast, auth):
     assert post(auth, b"fr,de\nchat,Katze\n").status_code == 400
     assert post(auth, b"<martif><text>", "terms.tbx").status_code == 400
     assert client.get("/api/v1/glossaries", headers=auth).json["items"] == []
+
+
+def test_a_show_setting_stored_badly_refuses_the_revision_before_storing_it(app, client, cast):
+    """Settings stored before they were validated: the upload names the setting (409) and
+    stores no revision, instead of a revision without QC."""
+    from locsvc.adapters.db.models import ShowSettings
+
+    with app.extensions["locsvc"].db.session() as session:
+        session.add(ShowSettings(show="demo", timed_text={"max_chars_per_line": "abc"},
+                                 updated_by="an older version"))  # fmt: skip
+    before = stored_objects(app)
+    response = upload(client, cast, "ana", CORRECTED)
+    assert response.status_code == 409 and "max_chars_per_line" in response.json["error"]["message"]
+    assert stored_objects(app) == before
+    track = client.get(f"/api/v1/episodes/{cast.episode_id}", headers=cast.auth("ana")).json
+    (es,) = [t for t in track["tracks"] if t["language"] == "es"]
+    assert es["revision"] == 1

@@ -157,3 +157,13 @@ def test_a_one_frame_gap_off_the_frame_grid_is_still_one_frame(offset_ms):
     # 40 ms at 25 fps is one frame wherever it falls (980 -> 1020 ms: half a frame each)
     cues = [Cue(0, 1000 + offset_ms, ("One.",)), Cue(1040 + offset_ms, 3000, ("Two.",))]
     assert Rule.MIN_GAP in {i.rule for i in check(cues, EN, 25.0).issues}
+
+
+@pytest.mark.parametrize(
+    "rate, end_ms, start_ms",
+    [(24.0, 1020, 1063), (24.0, 1000, 1082), (25.0, 1019, 1078), (24000 / 1001, 1000, 1082)],
+)
+def test_a_gap_short_of_two_frames_off_the_grid_is_flagged(rate, end_ms, start_ms):
+    # 43 ms at 24 fps is about one frame, whichever frames its ends are nearest to
+    cues = [Cue(0, end_ms, ("One.",)), Cue(start_ms, 3000, ("Two.",))]
+    assert Rule.MIN_GAP in {i.rule for i in check(cues, EN, rate).issues}

@@ -74,8 +74,10 @@ class ShowRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def timed_text_overrides(self, show: str) -> dict:
-        row = self.session.get(ShowSettings, show)
+    def timed_text_overrides(self, show: str, *, for_update: bool = False) -> dict:
+        """``for_update`` locks the row until the transaction ends (PostgreSQL), so two
+        changes to different parts of the document cannot undo each other."""
+        row = self.session.get(ShowSettings, show, with_for_update=for_update)
         return dict(row.timed_text) if row else {}
 
     def set_timed_text_overrides(self, show: str, overrides: dict, by: str) -> None:
