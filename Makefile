@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+NGINX  := $(VENV)/nginx/usr/sbin/nginx
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review bench-rollout bench-dub clean
@@ -37,7 +38,6 @@ $(VENV)/.installed: pyproject.toml
 
 # nginx only to check docker-compose's proxy config (`nginx -t`): the Debian binary unpacked
 # into the venv, not installed as a service (installing the package would start one on :80).
-NGINX := $(VENV)/nginx/usr/sbin/nginx
 $(NGINX): | $(VENV)/.installed
 	rm -rf $(VENV)/nginx $(VENV)/nginx-deb && mkdir -p $(VENV)/nginx-deb
 	cd $(VENV)/nginx-deb && { apt-get download -q nginx || \
