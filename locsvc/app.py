@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Flask, Request, Response, current_app, request
+from flask import Flask, Request, Response, request
 
 from .adapters.storage_fs import HashingWriter
+from .app_context import context_of, current_context, install_context
 from .celery_app import celery_init_app
 from .config import Settings
 from .wiring import build_context
@@ -30,7 +31,7 @@ class StreamingUploadRequest(Request):
     def _get_file_stream(
         self, total_content_length, content_type, filename=None, content_length=None
     ):
-        ctx = current_app.extensions["locsvc"]
+        ctx = current_context()
         writer = ctx.storage.writer(max_bytes=ctx.settings.max_upload_bytes)
         self.upload_writers.append(writer)
         return writer
@@ -52,7 +53,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     app = Flask(__name__)
     app.request_class = StreamingUploadRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + FORM_OVERHEAD_BYTES
-    app.extensions["locsvc"] = build_context(settings, dispatch_episode_stages)
+    install_context(app, build_context(settings, dispatch_episode_stages))
     celery_init_app(app, settings)
 
     from .api import register_api
@@ -68,7 +69,7 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         # Whatever a request streamed but did not commit (a rejected upload) is removed.
         for writer in request.upload_writers if isinstance(request, StreamingUploadRequest) else []:
             writer.close()
-            app.extensions["locsvc"].storage.discard(writer.path)
+            context_of(app).storage.discard(writer.path)
 
     return app
 

@@ -1,7 +1,7 @@
 """The Celery app, bound to a Flask app (Flask's `examples/celery` shape).
 
-Tasks run inside the Flask app context, where ``current_app.extensions["locsvc"]``
-holds the process's Context. The broker is Redis when LOCSVC_BROKER_URL is set,
+Tasks run inside the Flask app context, where ``app_context.current_context()``
+answers the process's Context. The broker is Redis when LOCSVC_BROKER_URL is set,
 otherwise kombu's SQLAlchemy transport on a SQLite file in the data dir: a real
 broker that keeps queued jobs across restarts, with no service to run.
 """
@@ -13,11 +13,7 @@ from flask import Flask
 
 from .adapters.queue_embedded import embedded_broker_url
 from .config import Settings
-
-QUEUE_ASR = "asr"
-QUEUE_MT = "mt"
-QUEUE_TTS = "tts"
-ALL_QUEUES = (QUEUE_ASR, QUEUE_MT, QUEUE_TTS)
+from .domain.pipeline import QUEUE_ASR
 
 # Hours of media per stage are possible; a stage past this is stopped and marked failed.
 STAGE_SOFT_TIME_LIMIT_S = 6 * 3600

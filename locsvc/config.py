@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .domain.errors import InvalidRequest
+from .domain.errors import ConfigError, InvalidRequest
 
 MB = 1024 * 1024
 
@@ -84,7 +84,7 @@ class Settings:
         for item in filter(None, (part.strip() for part in self.mt_engine_limits.split(","))):
             engine, _, count = item.partition("=")
             if not engine.strip() or not count.strip().isdigit() or int(count) < 1:
-                raise InvalidRequest(f"LOCSVC_MT_ENGINE_LIMITS item {item!r} is not ENGINE=N.")
+                raise ConfigError(f"LOCSVC_MT_ENGINE_LIMITS item {item!r} is not ENGINE=N.")
             table[engine.strip()] = int(count)
         return table
 
@@ -99,6 +99,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings, every variable checked now: a bad one raises ConfigError naming
+        it when the process starts, not when a stage first reads it."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
         for spec in fields(cls):
@@ -106,7 +108,10 @@ class Settings:
             if raw is None or raw == "":
                 continue
             values[spec.name] = _parse(spec.name, raw, cls.__dataclass_fields__[spec.name].type)
-        return cls(**values)  # type: ignore[arg-type]
+        settings = cls(**values)  # type: ignore[arg-type]
+        _ = (settings.mt_engine_table, settings.mt_engine_limit_table)
+        _ = settings.mt_transformers_table
+        return settings
 
     def with_overrides(self, overrides: Mapping[str, object]) -> Settings:
         unknown = set(overrides) - {f.name for f in fields(self)}
@@ -125,7 +130,7 @@ def _pair_table(variable: str, raw: str, value_name: str) -> dict[tuple[str, str
         pair, _, value = item.partition("=")
         source, _, target = pair.partition(":")
         if not (source and target and value):
-            raise InvalidRequest(f"{variable} item {item!r} is not SOURCE:TARGET={value_name}.")
+            raise ConfigError(f"{variable} item {item!r} is not SOURCE:TARGET={value_name}.")
         table[(source.strip(), target.strip())] = value.strip()
     return table
 
@@ -134,7 +139,7 @@ def _parse(name: str, raw: str, annotation: object) -> object:
     kind = str(annotation)
     if kind.startswith("bool"):
         if raw.lower() not in ("1", "true", "yes", "0", "false", "no"):
-            raise InvalidRequest(f"LOCSVC_{name.upper()}={raw!r} is not true or false.")
+            raise ConfigError(f"LOCSVC_{name.upper()}={raw!r} is not true or false.")
         return raw.lower() in ("1", "true", "yes")
     try:
         if "Path" in kind:
@@ -144,5 +149,5 @@ def _parse(name: str, raw: str, annotation: object) -> object:
         if kind.startswith("float"):
             return float(raw)
     except ValueError as error:
-        raise InvalidRequest(f"LOCSVC_{name.upper()}={raw!r} is not a number.") from error
+        raise ConfigError(f"LOCSVC_{name.upper()}={raw!r} is not a number.") from error
     return raw

@@ -1,27 +1,18 @@
-"""Builds the objects a process needs from its Settings. Nothing here runs at import."""
+"""The composition root: builds a process's ``Context`` (typed on the ports in
+``locsvc.ports``) from its Settings. The one module that knows the concrete adapters;
+services never import it. Nothing here runs at import."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .adapters.asr_faster_whisper import FasterWhisperTranscriber
 from .adapters.db.engine import Database
+from .adapters.dub_audio import FfmpegDubMixer
 from .adapters.media_ffmpeg import FfmpegMediaTool
 from .adapters.mt_registry import MtChoices, TranslatorPool
 from .adapters.storage_fs import FsStorage
+from .adapters.tts import SynthesizerPool
 from .config import Settings
-from .services.ports import MediaTool, PipelineDispatcher, Transcriber, Translators
-
-
-@dataclass
-class Context:
-    settings: Settings
-    db: Database
-    storage: FsStorage
-    media: MediaTool
-    transcriber: Transcriber
-    translators: Translators
-    dispatch: PipelineDispatcher
+from .ports import Context, PipelineDispatcher
 
 
 def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
@@ -38,6 +29,8 @@ def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
             beam_size=settings.asr_beam_size,
         ),
         translators=translators_for(settings),
+        synthesizers=SynthesizerPool(settings.data_dir / "tts-cache"),
+        mixer=FfmpegDubMixer(),
         dispatch=dispatch,
     )
 

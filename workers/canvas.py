@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from celery import chain, group
 
-from locsvc.celery_app import QUEUE_ASR
-from locsvc.domain.pipeline import StageName, is_source_stage, queue_of
+from locsvc.domain.pipeline import QUEUE_ASR, StageName, is_source_stage
+from locsvc.services.stages import queue_of
 
 from .tasks import fan_out, run_episode_stage
 

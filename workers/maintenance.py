@@ -1,5 +1,5 @@
 """Runs in each worker's main process: says the worker is alive, and re-queues
-stages whose worker died (the broker alone cannot: see ARCHITECTURE.md)."""
+stages whose worker died (the broker alone cannot: see docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from kombu.exceptions import ChannelError
 
 from locsvc.adapters.db.models import utcnow
 from locsvc.adapters.db.repositories import WorkerRegistry
+from locsvc.app_context import context_of
+from locsvc.ports import Context
 from locsvc.services.pipeline import requeue_lost_stages, requeue_stale_stages
-from locsvc.wiring import Context
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 class Maintenance:
     def __init__(self, app: Flask, queues: str) -> None:
         self.app = app
-        self.ctx: Context = app.extensions["locsvc"]
+        self.ctx: Context = context_of(app)
         self.queues = queues
         self.hostname = ""
         self._stop = threading.Event()
@@ -31,7 +32,7 @@ class Maintenance:
         worker_ready.connect(self._on_ready, weak=False)
         worker_shutdown.connect(self._on_shutdown, weak=False)
         # Forked pool processes must not share the parent's database connections.
-        worker_process_init.connect(lambda **_: self.ctx.db.engine.dispose(close=False), weak=False)
+        worker_process_init.connect(lambda **_: self.ctx.db.dispose(close=False), weak=False)
 
     def _on_ready(self, sender=None, **_: object) -> None:
         self.hostname = getattr(sender, "hostname", f"worker-{os.getpid()}")

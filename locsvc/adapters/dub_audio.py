@@ -88,3 +88,18 @@ def add_audio_track(media: Path, dub: Path, language: str, target: Path) -> None
             "-c", "copy", "-metadata:s:a:1", f"language={tag}",
             "-metadata:s:a:1", f"title=Dub ({language})", "-disposition:a:1", "0",
             "-f", "mp4", str(target))  # fmt: skip
+
+
+class FfmpegDubMixer:
+    """The DubMixer port, on this module's functions."""
+
+    stretched = staticmethod(stretched_samples)
+    mix = staticmethod(mix)
+    to_aac = staticmethod(to_aac)
+    add_audio_track = staticmethod(add_audio_track)
+
+    @staticmethod
+    def write_stem(
+        target: Path, placed: Sequence[tuple[int, np.ndarray]], duration_ms: int
+    ) -> None:
+        write_wav(target, place_lines(placed, duration_ms))

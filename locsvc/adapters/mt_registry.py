@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.errors import InvalidRequest, UnsupportedLanguagePair
-from ..services.ports import Translator
+from ..ports import Translator
 from . import mt_apertium, mt_bergamot
 from .mt_transformers import TransformersTranslator
 

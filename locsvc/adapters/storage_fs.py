@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..domain.errors import NotFound, UploadTooLarge
+from ..ports import UploadWriter
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -101,7 +102,7 @@ class FsStorage:
     def writer(self, max_bytes: int | None = None) -> HashingWriter:
         return HashingWriter(self.temp_path(".upload"), max_bytes)
 
-    def commit_writer(self, writer: HashingWriter) -> Blob:
+    def commit_writer(self, writer: UploadWriter) -> Blob:
         writer.close()
         return self._move_into_place(writer.path, writer.sha256, writer.size)
 

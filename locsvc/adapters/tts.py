@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.errors import ModelUnavailable, StageFailed
+from ..ports import SpokenLine, Synthesizer
 from .subprocesses import run
 
 # espeak-ng voice per language (BCP 47 -> espeak); others use their primary subtag.
@@ -78,7 +79,7 @@ class EspeakSynthesizer:
 
 
 @lru_cache(maxsize=16)
-def synthesizer_for(language: str):
+def synthesizer_for(language: str) -> Synthesizer:
     """The default voice of a language, one instance per process."""
     if language in ("en", "en-US"):
         try:
@@ -94,7 +95,7 @@ class SpeechCache:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def path_for(self, synthesizer, text: str) -> tuple[Path, bool]:
+    def path_for(self, synthesizer: Synthesizer, text: str) -> tuple[Path, bool]:
         """(where the line's WAV is, whether it had to be synthesized now)."""
         key = hashlib.sha256(
             f"{synthesizer.name}\0{synthesizer.voice}\0{text}".encode()
@@ -110,6 +111,20 @@ class SpeechCache:
         finally:
             temp.unlink(missing_ok=True)
         return target, True
+
+
+class SynthesizerPool:
+    """The Synthesizers port: each language's default voice, lines cached under ``cache_dir``."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache = SpeechCache(cache_dir)
+
+    def voice_for(self, language: str) -> Synthesizer:
+        return synthesizer_for(language)
+
+    def speak(self, synthesizer: Synthesizer, text: str) -> SpokenLine:
+        wav, made_now = self.cache.path_for(synthesizer, text)
+        return SpokenLine(wav, wav_duration_ms(wav), made_now)
 
 
 def wav_duration_ms(path: Path) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import episodes, errors, glossaries, health, reviews, rollouts, shows, users, validation
+from ..http import validation
+from . import episodes, errors, glossaries, health, reviews, rollouts, shows, users
 
 
 def register_api(app: Flask) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, Response, jsonify, request, send_file, url_for
 
+from ..app_context import current_context
 from ..domain.access import Role, require_role
 from ..domain.errors import InvalidRequest
+from ..domain.requests import NewEpisode, parse_targets
+from ..http.validation import Limits, check_text, form_text, json_body, query_int
 from ..services import dubbing, track_files
 from ..services import episodes as service
 from ..services import provenance as provenance_service
@@ -13,7 +16,6 @@ from ..services import qc as qc_service
 from ..services.access import require_scope_of_episode
 from .auth import authenticate_request, principal
 from .uploads import small_upload
-from .validation import Limits, check_text, form_text, json_body, query_int
 
 blueprint = Blueprint("episodes", __name__)
 blueprint.before_request(authenticate_request)
@@ -21,32 +23,30 @@ blueprint.before_request(authenticate_request)
 MAX_PAGE = 200
 
 
-def _ctx():
-    return current_app.extensions["locsvc"]
-
-
 @blueprint.post("/episodes")
 def create_episode():
     require_role(principal(), Role.PRODUCER)  # before the body is read, not after
     idempotency_key = request.headers.get("Idempotency-Key")
-    replayed = service.replayed_episode(_ctx(), principal(), idempotency_key)
+    replayed = service.replayed_episode(current_context(), principal(), idempotency_key)
     if replayed is not None:
         return _accepted(replayed, replayed=True)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidRequest("Send the media as a multipart form field named `file`.", field="file")
-    meta = service.NewEpisode(
+    meta = NewEpisode(
         title=form_text("title", Limits.TITLE),
         show=form_text("show", Limits.SHOW),
         original_filename=check_text(upload.filename, "file", Limits.FILENAME),
         source_language=form_text("source_language", Limits.LANGUAGE) or None,
         idempotency_key=idempotency_key,
-        targets=service.parse_targets(form_text("targets", Limits.TARGETS)),
+        targets=parse_targets(form_text("targets", Limits.TARGETS)),
         glossary=form_text("glossary", Limits.GLOSSARY) or None,
         priority=form_text("priority", Limits.PRIORITY) or "normal",
         due=form_text("due", Limits.DUE) or None,
     )
-    episode_id, created = service.create_episode(_ctx(), upload.stream, meta, principal())
+    episode_id, created = service.create_episode(
+        current_context(), upload.stream, meta, principal()
+    )
     return _accepted(episode_id, replayed=not created)
 
 
@@ -63,16 +63,15 @@ def _accepted(episode_id: str, replayed: bool):
 def list_episodes():
     limit = query_int("limit", 50, 1, MAX_PAGE)
     offset = query_int("offset", 0)
-    items = service.list_episodes(
-        _ctx(), principal(), request.args.get("show"), request.args.get("status"), limit, offset
-    )
+    show, status = request.args.get("show"), request.args.get("status")
+    items = service.list_episodes(current_context(), principal(), show, status, limit, offset)
     return jsonify({"items": items, "limit": limit, "offset": offset})
 
 
 @blueprint.get("/episodes/<episode_id>")
 def get_episode(episode_id: str):
     require_episode_access(episode_id)
-    return jsonify(service.episode_view(_ctx(), episode_id))
+    return jsonify(service.episode_view(current_context(), episode_id))
 
 
 @blueprint.get("/episodes/<episode_id>/tracks/<language>")
@@ -80,14 +79,14 @@ def get_track(episode_id: str, language: str):
     require_track_access(episode_id, language)
     revision = query_int("revision", None, 1)
     fmt = request.args.get("format", "srt")
-    return _file(track_files.render_track(_ctx(), episode_id, language, fmt, revision))
+    return _file(track_files.render_track(current_context(), episode_id, language, fmt, revision))
 
 
 @blueprint.get("/episodes/<episode_id>/tracks/<language>/qc")
 def get_track_qc(episode_id: str, language: str):
     require_track_access(episode_id, language)
     revision = query_int("revision", None, 1)
-    return jsonify(qc_service.qc_track(_ctx(), episode_id, language, revision))
+    return jsonify(qc_service.qc_track(current_context(), episode_id, language, revision))
 
 
 @blueprint.post("/episodes/<episode_id>/tracks/<language>/revisions")
@@ -96,7 +95,7 @@ def upload_revision(episode_id: str, language: str):
     require_track_access(episode_id, language)
     data, filename = small_upload("corrected subtitle file")
     reply, created = track_files.upload_revision(
-        _ctx(), episode_id, language, data, filename, principal()
+        current_context(), episode_id, language, data, filename, principal()
     )
     return jsonify(reply), 201 if created else 200
 
@@ -105,7 +104,7 @@ def upload_revision(episode_id: str, language: str):
 def get_deliverable(episode_id: str, language: str):
     require_track_access(episode_id, language)
     fmt = request.args.get("format", "srt")
-    rendered, approval = track_files.deliverable(_ctx(), episode_id, language, fmt)
+    rendered, approval = track_files.deliverable(current_context(), episode_id, language, fmt)
     response = _file(rendered)
     provenance = url_for("episodes.get_provenance", episode_id=episode_id)
     response.headers["Link"] = f'<{provenance}>; rel="provenance"'
@@ -116,7 +115,7 @@ def get_deliverable(episode_id: str, language: str):
 @blueprint.get("/episodes/<episode_id>/provenance")
 def get_provenance(episode_id: str):
     require_episode_access(episode_id)
-    return jsonify(provenance_service.provenance(_ctx(), episode_id))
+    return jsonify(provenance_service.provenance(current_context(), episode_id))
 
 
 def _file(rendered: track_files.RenderedTrack) -> Response:
@@ -131,11 +130,11 @@ def _file(rendered: track_files.RenderedTrack) -> Response:
 
 
 def require_episode_access(episode_id: str) -> None:
-    require_scope_of_episode(_ctx(), principal(), episode_id)
+    require_scope_of_episode(current_context(), principal(), episode_id)
 
 
 def require_track_access(episode_id: str, language: str) -> None:
-    require_scope_of_episode(_ctx(), principal(), episode_id, language)
+    require_scope_of_episode(current_context(), principal(), episode_id, language)
 
 
 @blueprint.post("/episodes/<episode_id>/dubs/<language>")
@@ -146,7 +145,7 @@ def request_dub(episode_id: str, language: str):
     max_speed = float(body.get("max_speed", dubbing.DEFAULT_MAX_SPEED))
     draft = request.args.get("draft", "") in ("1", "true", "yes")
     queued = dubbing.request_dub(
-        _ctx(), episode_id, language, principal(), draft, max_speed, body.get("voice")
+        current_context(), episode_id, language, principal(), draft, max_speed, body.get("voice")
     )
     status_url = url_for("episodes.get_dub_report", episode_id=episode_id, language=language)
     return jsonify({**queued, "status_url": status_url}), 202
@@ -156,7 +155,7 @@ def request_dub(episode_id: str, language: str):
 def get_dub(episode_id: str, language: str):
     require_track_access(episode_id, language)
     fmt = request.args.get("format", "wav")
-    path, media_type, _ = dubbing.dub_file(_ctx(), episode_id, language, fmt)
+    path, media_type, _ = dubbing.dub_file(current_context(), episode_id, language, fmt)
     extension = {"stem": "stem.wav"}.get(fmt, fmt)
     return send_file(path, mimetype=media_type, as_attachment=True,
                      download_name=f"{episode_id}.{language}.dub.{extension}")  # fmt: skip
@@ -166,7 +165,7 @@ def get_dub(episode_id: str, language: str):
 def get_dub_report(episode_id: str, language: str):
     """The dub's state and, once made, its fit report, voice and files."""
     require_track_access(episode_id, language)
-    return jsonify(dubbing.dub_report(_ctx(), episode_id, language))
+    return jsonify(dubbing.dub_report(current_context(), episode_id, language))
 
 
 @blueprint.put("/episodes/<episode_id>/me-stem")
@@ -177,4 +176,6 @@ def put_me_stem(episode_id: str):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidRequest("Send the stem as a multipart field named `file`.", field="file")
-    return jsonify(dubbing.attach_me_stem(_ctx(), episode_id, upload.stream, principal()))
+    return jsonify(
+        dubbing.attach_me_stem(current_context(), episode_id, upload.stream, principal())
+    )

@@ -1,4 +1,4 @@
-"""The one table from domain errors to HTTP statuses, and JSON for every error."""
+"""JSON for every error the API answers (the status table: http/errors.py)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,11 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from ..app_context import context_of
 from ..domain import errors as domain
+from ..http.errors import error_body, status_for
 
 log = logging.getLogger(__name__)
-
-STATUS: tuple[tuple[type[domain.LocsvcError], int], ...] = (
-    # most specific first
-    (domain.NotFound, 404),
-    (domain.Unauthorized, 401),
-    (domain.Forbidden, 403),
-    (domain.Conflict, 409),
-    (domain.NotMedia, 415),
-    (domain.UploadTooLarge, 413),
-    (domain.EmptyUpload, 422),
-    (domain.UnusableMedia, 422),
-    (domain.InvalidRequest, 400),
-    (domain.SchemaOutOfDate, 503),
-    (domain.ModelUnavailable, 503),
-    (domain.QueueUnavailable, 503),
-)
-
-
-def status_for(error: domain.LocsvcError) -> int:
-    return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
-
-
-def error_body(code: str, message: str, details: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
 def register(app: Flask) -> None:
@@ -47,7 +25,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(error: RequestEntityTooLarge):
-        limit = app.extensions["locsvc"].settings.max_upload_mb
+        limit = context_of(app).settings.max_upload_mb
         message = f"The upload is larger than the limit of {limit} MB."
         return jsonify(error_body("upload_too_large", message, {"limit_mb": limit})), 413
 

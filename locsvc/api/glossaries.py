@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from ..app_context import current_context
 from ..domain.access import Role, may_read_glossary_scope, require_role
 from ..domain.errors import InvalidRequest
+from ..http.validation import Limits, form_text, query_int
 from ..services import glossaries as service
 from ..services.access import require_glossary_readable
 from .auth import authenticate_request, principal
 from .uploads import small_upload
-from .validation import Limits, form_text, query_int
 
 blueprint = Blueprint("glossaries", __name__)
 blueprint.before_request(authenticate_request)
-
-
-def _ctx():
-    return current_app.extensions["locsvc"]
 
 
 def _upload() -> tuple[bytes, str]:
@@ -36,7 +33,13 @@ def create_glossary():
     require_role(principal(), Role.PRODUCER)
     data, filename = _upload()
     view = service.import_glossary(
-        _ctx(), data, filename, _form("show"), _form("source"), _form("target"), principal()
+        current_context(),
+        data,
+        filename,
+        _form("show"),
+        _form("source"),
+        _form("target"),
+        principal(),
     )
     return jsonify(view), 200 if view["unchanged"] else 201
 
@@ -44,11 +47,11 @@ def create_glossary():
 @blueprint.post("/glossaries/<row_id:glossary_id>/entries:import")
 def import_entries(glossary_id: int):
     require_role(principal(), Role.PRODUCER)
-    require_glossary_readable(_ctx(), principal(), glossary_id)
-    current = service.glossary_view(_ctx(), glossary_id)
+    require_glossary_readable(current_context(), principal(), glossary_id)
+    current = service.glossary_view(current_context(), glossary_id)
     data, filename = _upload()
     view = service.import_glossary(
-        _ctx(), data, filename, current["show"], current["source_language"],
+        current_context(), data, filename, current["show"], current["source_language"],
         current["target_language"], principal(), glossary_id,
     )  # fmt: skip
     return jsonify(view), 200 if view["unchanged"] else 201
@@ -56,12 +59,12 @@ def import_entries(glossary_id: int):
 
 @blueprint.get("/glossaries")
 def list_glossaries():
-    items = service.list_glossaries(_ctx(), request.args.get("show"))
+    items = service.list_glossaries(current_context(), request.args.get("show"))
     return jsonify({"items": [i for i in items if may_read_glossary_scope(principal(), i["show"])]})
 
 
 @blueprint.get("/glossaries/<row_id:glossary_id>")
 def get_glossary(glossary_id: int):
     version = query_int("version", None, 1)
-    require_glossary_readable(_ctx(), principal(), glossary_id)
-    return jsonify(service.glossary_view(_ctx(), glossary_id, version))
+    require_glossary_readable(current_context(), principal(), glossary_id)
+    return jsonify(service.glossary_view(current_context(), glossary_id, version))

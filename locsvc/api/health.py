@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
+from ..app_context import current_context
 from ..services.workers import live_worker_count
 from .openapi import OPENAPI
 
@@ -13,7 +14,7 @@ blueprint = Blueprint("health", __name__)
 
 @blueprint.get("/health")
 def health():
-    ctx = current_app.extensions["locsvc"]
+    ctx = current_context()
     report = {"status": "ok", "database": "ok", "broker": "ok", "workers": 0}
     try:
         with ctx.db.session() as session:

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from ..app_context import current_context
 from ..domain.access import Role, require_role, shows_within
 from ..domain.errors import InvalidRequest
-from ..domain.review import ReviewAction
+from ..domain.review import PATH_ACTIONS
+from ..http.validation import json_body, query_int
 from ..services import reviews as service
 from ..services.post_edit import post_edit_report
 from .auth import authenticate_request, principal
-from .validation import json_body, query_int
 
 blueprint = Blueprint("reviews", __name__)
 blueprint.before_request(authenticate_request)
-
-ACTIONS = {
-    "claim": ReviewAction.CLAIM,
-    "release": ReviewAction.RELEASE,
-    "submit": ReviewAction.SUBMIT,
-    "approve": ReviewAction.APPROVE,
-    "request-changes": ReviewAction.REQUEST_CHANGES,
-    "reopen": ReviewAction.REOPEN,
-}
-
-
-def _ctx():
-    return current_app.extensions["locsvc"]
 
 
 def _list_arg(name: str) -> list[str]:
@@ -39,8 +27,8 @@ def list_reviews():
     limit = query_int("limit", 50, 1, service.MAX_PAGE)
     cursor = query_int("cursor", None)
     page = service.list_reviews(
-        _ctx(), principal(), _list_arg("state"), _list_arg("language"), _list_arg("show"),
-        cursor, limit, request.args.get("due_before"),
+        current_context(), principal(), _list_arg("state"), _list_arg("language"),
+        _list_arg("show"), cursor, limit, request.args.get("due_before"),
     )  # fmt: skip
     return jsonify(page)
 
@@ -48,16 +36,18 @@ def list_reviews():
 @blueprint.get("/reviews/<row_id:review_id>")
 def get_review(review_id: int):
     require_role(principal(), Role.LINGUIST, Role.PRODUCER)
-    return jsonify(service.get_review(_ctx(), review_id, principal()))
+    return jsonify(service.get_review(current_context(), review_id, principal()))
 
 
 @blueprint.post("/reviews/<row_id:review_id>/<action>")
 def act(review_id: int, action: str):
-    if action not in ACTIONS:
-        raise InvalidRequest(f"Unknown review action {action!r}; one of {', '.join(ACTIONS)}.")
+    chosen = PATH_ACTIONS.get(action)
+    if chosen is None:
+        names = ", ".join(PATH_ACTIONS)
+        raise InvalidRequest(f"Unknown review action {action!r}; one of {names}.")
     body = json_body("ReviewActionBody", optional=True)
     waiver, comment = body.get("waiver"), body.get("comment")
-    return jsonify(service.act(_ctx(), review_id, ACTIONS[action], principal(), waiver, comment))
+    return jsonify(service.act(current_context(), review_id, chosen, principal(), waiver, comment))
 
 
 @blueprint.get("/reports/post-editing")
@@ -66,4 +56,4 @@ def post_editing_report():
     require_role(principal(), Role.PRODUCER)
     by = request.args.get("by", "language")
     shows = shows_within(principal(), []) or []  # the caller's shows; empty: every show
-    return jsonify({"by": by, "items": post_edit_report(_ctx(), by, shows)})
+    return jsonify({"by": by, "items": post_edit_report(current_context(), by, shows)})

@@ -3,14 +3,15 @@ overrides and review rules."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
+from ..app_context import current_context
 from ..domain.errors import InvalidRequest, NotFound
+from ..domain.requests import SHOW_SLUG_PATTERN, is_show_slug
+from ..http.validation import Limits, check_text, json_body
 from ..services import shows as service
-from ..services.episodes import SHOW_SLUG_PATTERN, is_show_slug
 from ..services.shows import profile_from_overrides
 from .auth import authenticate_request, principal
-from .validation import Limits, check_text, json_body
 
 blueprint = Blueprint("shows", __name__)
 blueprint.before_request(authenticate_request)
@@ -31,9 +32,7 @@ def _show_to_change(show: str) -> str:
 
 @blueprint.get("/shows/<show>/timed-text")
 def get_timed_text(show: str):
-    overrides = service.get_overrides(
-        current_app.extensions["locsvc"], _existing_show(show), principal()
-    )
+    overrides = service.get_overrides(current_context(), _existing_show(show), principal())
     language = check_text(request.args.get("language", "en"), "language", Limits.LANGUAGE)
     profile = profile_from_overrides(language, overrides, show)
     return jsonify({"overrides": overrides, "profile": profile.to_dict()})
@@ -42,16 +41,14 @@ def get_timed_text(show: str):
 @blueprint.put("/shows/<show>/timed-text")
 def put_timed_text(show: str):
     body = json_body("TimedTextOverrides")
-    overrides = service.set_overrides(
-        current_app.extensions["locsvc"], _show_to_change(show), body, principal()
-    )
+    overrides = service.set_overrides(current_context(), _show_to_change(show), body, principal())
     return jsonify({"overrides": overrides})
 
 
 @blueprint.get("/shows/<show>/review")
 def get_review_settings(show: str):
     """The show's review rules: {four_eyes} (on unless switched off)."""
-    ctx = current_app.extensions["locsvc"]
+    ctx = current_context()
     return jsonify(service.get_review_settings(ctx, _existing_show(show), principal()))
 
 
@@ -59,7 +56,5 @@ def get_review_settings(show: str):
 def put_review_settings(show: str):
     body = json_body("ReviewSettings")
     return jsonify(
-        service.set_review_settings(
-            current_app.extensions["locsvc"], _show_to_change(show), body, principal()
-        )
+        service.set_review_settings(current_context(), _show_to_change(show), body, principal())
     )

@@ -8,7 +8,7 @@ from flask import request
 
 from ..adapters.storage_fs import HashingWriter
 from ..domain.errors import InvalidRequest
-from .validation import Limits, check_text
+from ..http.validation import Limits, check_text
 
 MAX_SMALL_FILE_BYTES = 20 * 1024 * 1024  # a feature film's subtitles are well under 1 MB
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 
 from ..adapters.db.repositories import AuditLog
+from ..app_context import current_context
 from ..domain.access import Role, require_role
-from ..domain.errors import Forbidden
+from ..http.validation import json_body, query_int
 from ..services import auth as service
 from ..services.timestamps import iso
 from .auth import authenticate_request, principal
-from .validation import json_body, query_int
 
 blueprint = Blueprint("users", __name__)
 blueprint.before_request(authenticate_request)
-
-
-def _db():
-    return current_app.extensions["locsvc"].db
 
 
 @blueprint.post("/users")
@@ -25,7 +21,7 @@ def create_user():
     require_role(principal(), Role.ADMIN)
     body = json_body("NewUser")
     created, token = service.create_user(
-        _db(), body["name"], body["role"], ",".join(body.get("languages", [])),
+        current_context().db, body["name"], body["role"], ",".join(body.get("languages", [])),
         ",".join(body.get("shows", [])), by=principal().name,
     )  # fmt: skip
     return jsonify({"name": created.name, "role": created.role.value, "token": token}), 201
@@ -34,15 +30,16 @@ def create_user():
 @blueprint.post("/users/<name>/rotate")
 def rotate(name: str):
     """An admin, or the user itself, gets a new token; the old one stops working."""
-    if principal().role is not Role.ADMIN and principal().name != name:
-        raise Forbidden("Only an admin or the user itself rotates a token.")
-    return jsonify({"name": name, "token": service.rotate_token(_db(), name, principal().name)})
+    if principal().name != name:  # a user's own token needs no role
+        require_role(principal(), Role.ADMIN)
+    token = service.rotate_token(current_context().db, name, principal().name)
+    return jsonify({"name": name, "token": token})
 
 
 @blueprint.post("/users/<name>/revoke")
 def revoke(name: str):
     require_role(principal(), Role.ADMIN)
-    service.revoke_user(_db(), name, principal().name)
+    service.revoke_user(current_context().db, name, principal().name)
     return jsonify({"name": name, "revoked": True})
 
 
@@ -50,7 +47,7 @@ def revoke(name: str):
 def audit():
     require_role(principal(), Role.ADMIN)
     cursor = query_int("cursor", None)
-    with _db().session() as session:
+    with current_context().db.session() as session:
         entries = AuditLog(session).page(cursor, limit=100)
         items = [
             {"id": e.id, "at": iso(e.at), "actor": e.actor,

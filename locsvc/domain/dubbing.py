@@ -16,7 +16,7 @@ from enum import StrEnum
 from .cues import Cue
 from .errors import InvalidRequest
 
-# Speed-up of synthesized speech: natural to about 1.2x, acceptable to 1.4x (STANDARDS.md).
+# Speed-up of synthesized speech: natural to about 1.2x, acceptable to 1.4x (docs/timed-text.md).
 DEFAULT_MAX_SPEED = 1.25
 HIGHEST_MAX_SPEED = 1.4
 # Silence kept before the next line when borrowing from the gap.

@@ -17,7 +17,8 @@
     ├── StageFailed               a pipeline stage could not produce its artifact
     ├── ModelUnavailable          a configured model cannot be found or assembled
     ├── QueueUnavailable          the broker refused a job; nothing was kept, try again
-    └── SchemaOutOfDate           the database needs `locsvc db upgrade`
+    ├── SchemaOutOfDate           the database needs `locsvc db upgrade`
+    └── ConfigError               a bad LOCSVC_* variable: the operator's, not a client's
 
 HTTP statuses live in api/errors.py, not here. Every exception keeps its
 constructor arguments in ``args`` so that it pickles across Celery processes.
@@ -113,3 +114,9 @@ class QueueUnavailable(LocsvcError):
 
 class SchemaOutOfDate(LocsvcError):
     code = "schema_out_of_date"
+
+
+class ConfigError(LocsvcError):
+    """Raised at start-up: the process stops, naming the variable (never a client's 400)."""
+
+    code = "config_error"

@@ -25,6 +25,11 @@ class Frames:
     def ms(self, frame: int) -> int:
         return round(frame * 1000 / self.rate)
 
+    def between(self, earlier_ms: int, later_ms: int) -> int:
+        """Whole frames from one time to another, each time taken at its nearest frame
+        (for times made on the grid, as segmentation makes them)."""
+        return self.nearest(later_ms) - self.nearest(earlier_ms)
+
     def at_least(self, earlier_ms: int, later_ms: int, frames: int) -> bool:
         """Whether two whole-millisecond times can be ``frames`` frames apart: each may sit
         up to half a millisecond off its frame (never more than half a frame), so 83 ms is

@@ -18,6 +18,11 @@ NON_PROGRAMME_FORMATS = frozenset(
 )
 
 
+def frames_per_second(rate: str) -> float:
+    """An exact rate as ffprobe or the settings give it ("24000/1001", "25") as a number."""
+    return float(Fraction(rate))
+
+
 @dataclass(frozen=True)
 class MediaInfo:
     """The facts of one media file that the pipeline needs."""
@@ -39,7 +44,11 @@ class MediaInfo:
 
     @property
     def frame_rate_value(self) -> float | None:
-        return float(Fraction(self.frame_rate)) if self.frame_rate else None
+        return frames_per_second(self.frame_rate) if self.frame_rate else None
+
+    def frame_rate_or(self, default: str) -> str:
+        """The file's frame rate; ``default`` (the configured one) for audio only."""
+        return self.frame_rate or default
 
     def to_dict(self) -> dict:
         return asdict(self)

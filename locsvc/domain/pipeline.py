@@ -56,11 +56,12 @@ def is_source_stage(name: StageName) -> bool:
     return translation_language(name) is None and dub_language(name) is None
 
 
-def queue_of(name: StageName) -> str:
-    """The kind of work, which is the queue it runs on: asr, mt or tts."""
-    if translation_language(name) is not None:
-        return "mt"
-    return "tts" if dub_language(name) is not None else "asr"
+# The queues, one per kind of work: the only place their names are written (each stage
+# declares its own in the registry, services/stages).
+QUEUE_ASR = "asr"  # the source chain (and its fan-out)
+QUEUE_MT = "mt"  # translations
+QUEUE_TTS = "tts"  # dubs
+ALL_QUEUES = (QUEUE_ASR, QUEUE_MT, QUEUE_TTS)
 
 
 def prerequisites(name: StageName) -> tuple[Stage, ...]:

@@ -1,4 +1,4 @@
-"""Timed-text profiles per language (STANDARDS.md): the numbers QC and segmentation use.
+"""Timed-text profiles per language (docs/timed-text.md): the numbers QC and segmentation use.
 
 A show may override any number (a children's show uses children's reading speeds);
 the profile used is recorded with what it produced."""

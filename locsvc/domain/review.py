@@ -38,6 +38,12 @@ class ReviewAction(StrEnum):
     EDIT = "edit"  # upload a revision: not a state change, but the same rules of who
 
 
+# The actions a request names in its path (.../reviews/{id}/<action>): every state change
+# (an edit is an upload, not an action), by its value.
+PATH_ACTIONS: dict[str, ReviewAction] = {
+    action.value: action for action in ReviewAction if action is not ReviewAction.EDIT
+}
+
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[ReviewAction, tuple[frozenset[ReviewState], ReviewState | None]] = {
     ReviewAction.CLAIM: (

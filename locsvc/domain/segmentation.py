@@ -178,7 +178,7 @@ def _time_groups(
 
 def _snap_in_time(start: int, cuts: list[int], earliest: int) -> int:
     """An in-time up to 7 frames before a cut moves onto it; 8-11 frames before, to
-    12 frames before it (STANDARDS.md), never onto the previous event."""
+    12 frames before it (docs/timed-text.md), never onto the previous event."""
     index = bisect.bisect_right(cuts, start)
     if index == len(cuts):
         return start

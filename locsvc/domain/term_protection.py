@@ -1,7 +1,7 @@
 """Protecting glossary terms through machine translation.
 
 Before MT each source term becomes a placeholder the engine passes through
-untouched (which token survives is per engine: MODELS.md and the engine tests);
+untouched (which token survives is per engine: docs/models.md and the engine tests);
 after MT each placeholder becomes the required target form, cased like the source
 occurrence (a sentence-initial or all-capitals term stays so), or the source term
 itself for do-not-translate entries. Placeholders the engine lost are reported,

@@ -8,7 +8,7 @@ from ..adapters.db.repositories import EpisodeRepository, GlossaryRepository, Ro
 from ..domain.access import Principal, Role, may_read_glossary_scope, require_show, require_shows
 from ..domain.errors import Forbidden, InvalidRequest, NotFound
 from ..domain.review import require_scope
-from ..wiring import Context
+from ..ports import Context
 
 
 def require_scope_of_episode(

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from ..adapters.db.engine import Database
 from ..adapters.db.models import User, WebSession, utcnow
 from ..adapters.db.repositories import AuditLog, UserRepository, WebSessionRepository
 from ..domain.access import Principal, Role
 from ..domain.errors import InvalidRequest, NotFound, Unauthorized
-from .episodes import is_show_slug, looks_like_language_tag
+from ..domain.requests import is_show_slug, looks_like_language_tag
+from ..ports import SessionFactory
 
 TOKEN_BYTES = 32  # 256 random bits
 MAX_NAME = 200  # users.name
@@ -35,7 +35,7 @@ def _split(values: str) -> tuple[str, ...]:
 
 
 def create_user(
-    db: Database, name: str, role: str, languages: str = "", shows: str = "", by: str = "cli"
+    db: SessionFactory, name: str, role: str, languages: str = "", shows: str = "", by: str = "cli"
 ) -> tuple[Principal, str]:
     """Create a user and return it with its token; the token is shown only this once."""
     _check_new_user(name, _split(languages), _split(shows))
@@ -82,7 +82,7 @@ def _check_new_user(name: str, languages: tuple[str, ...], shows: tuple[str, ...
                                  field=field, limit=limit)  # fmt: skip
 
 
-def authenticate(db: Database, token: str | None, admin_token: str | None) -> Principal:
+def authenticate(db: SessionFactory, token: str | None, admin_token: str | None) -> Principal:
     if not token:
         raise Unauthorized("Send an API token: Authorization: Bearer <token>.")
     if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
@@ -94,7 +94,7 @@ def authenticate(db: Database, token: str | None, admin_token: str | None) -> Pr
         return Principal(user.name, Role(user.role), _split(user.languages), _split(user.shows))
 
 
-def rotate_token(db: Database, name: str, by: str) -> str:
+def rotate_token(db: SessionFactory, name: str, by: str) -> str:
     """A new token for ``name``; the old one stops working at once."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with db.session() as session:
@@ -105,7 +105,7 @@ def rotate_token(db: Database, name: str, by: str) -> str:
     return token
 
 
-def revoke_user(db: Database, name: str, by: str) -> None:
+def revoke_user(db: SessionFactory, name: str, by: str) -> None:
     """The user's token stops working; the user and its history stay."""
     with db.session() as session:
         user = _existing(session, name)
@@ -123,7 +123,11 @@ def _existing(session, name: str) -> User:
 
 
 def start_session(
-    db: Database, who: Principal, token: str, lifetime: timedelta, replacing: str | None = None
+    db: SessionFactory,
+    who: Principal,
+    token: str,
+    lifetime: timedelta,
+    replacing: str | None = None,
 ) -> str:
     """A new review-page session for ``who``, signed in with ``token``; returns its random
     id, the only thing the cookie carries (stored here as a hash). ``replacing``, the
@@ -148,13 +152,13 @@ def start_session(
     return session_id
 
 
-def end_session(db: Database, session_id: str) -> None:
+def end_session(db: SessionFactory, session_id: str) -> None:
     with db.session() as session:
         WebSessionRepository(session).revoke(hash_token(session_id), utcnow())
 
 
 def principal_for_session(
-    db: Database, session_id: str, admin_token: str | None, idle: timedelta
+    db: SessionFactory, session_id: str, admin_token: str | None, idle: timedelta
 ) -> Principal:
     """The signed-in user of a web session, checked on every request: a session signed
     out, expired, idle too long, or whose token was rotated or revoked is over."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..wiring import Context
+from ..ports import Context
 from .episodes import episode_view
 from .qc import qc_track
 from .track_files import render_track

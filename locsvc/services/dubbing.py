@@ -1,40 +1,25 @@
-"""Dubbing an episode's track: request it (from the approved revision, or a draft), run
-the dub stage on the tts queue, hand out the script, the report and the audio."""
+"""Dubbing an episode's track: request it (from the approved revision, or a draft) for
+the dub stage (``stages/dub.py``, on the tts queue), hand out the script, the report and
+the audio."""
 
 from __future__ import annotations
 
-import json
-import statistics
-import tempfile
-from collections import Counter
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from ..adapters import dub_audio
 from ..adapters.db.repositories import (
     AuditLog,
     EpisodeRepository,
     ReviewRepository,
     TrackRepository,
 )
-from ..adapters.tts import SpeechCache, synthesizer_for, wav_duration_ms
 from ..domain.access import Principal, Role, require_role
-from ..domain.dubbing import (
-    DEFAULT_MAX_SPEED,
-    HIGHEST_MAX_SPEED,
-    FitStatus,
-    fit_line,
-    gaps_after,
-    script_from_cues,
-)
-from ..domain.errors import Conflict, InvalidRequest, NotFound, StageFailed
-from ..domain.media import MediaInfo
+from ..domain.dubbing import DEFAULT_MAX_SPEED, HIGHEST_MAX_SPEED
+from ..domain.errors import Conflict, InvalidRequest, NotFound
 from ..domain.pipeline import StageStatus, dub_stage, source_status
-from ..wiring import Context
-from .episodes import load_cues
+from ..ports import Context
 from .queueing import queue_stages
-from .stages import StageResult
 
 FORMATS = {"wav": "audio/wav", "m4a": "audio/mp4", "mp4": "video/mp4",
            "stem": "audio/wav", "json": "application/json"}  # fmt: skip
@@ -96,9 +81,7 @@ def attach_me_stem(ctx: Context, episode_id: str, upload, principal: Principal) 
         upload.close()
         info = ctx.media.probe(upload.path)
         with ctx.db.session() as session:
-            episode_ms = MediaInfo.from_dict(
-                EpisodeRepository(session).get(episode_id).media_info
-            ).duration_ms
+            episode_ms = EpisodeRepository(session).get(episode_id).media.duration_ms
         if not info.has_audio or abs(info.duration_ms - episode_ms) > ME_STEM_TOLERANCE_MS:
             raise InvalidRequest(
                 f"An M&E stem is audio as long as the episode ({episode_ms} ms); this is "
@@ -132,108 +115,6 @@ def _revision_to_dub(session: Session, track, draft: bool) -> int:
             "dub the draft with ?draft=1."
         )
     return approved[-1]
-
-
-def dub(ctx: Context, episode_id: str, language: str, progress) -> StageResult:
-    """The dub stage: script, synthesis (cached per line), time fit, mix, files."""
-    with ctx.db.session() as session:
-        episode = EpisodeRepository(session).get(episode_id)
-        stage = next(s for s in episode.stages if s.name == dub_stage(language))
-        request = (stage.artifact_info or {}).get("request")
-        if not request:
-            raise StageFailed("This dub was never requested (POST .../dubs/{lang}).")
-        tracks = TrackRepository(session)
-        track = tracks.find(episode_id, language)
-        revision = next(r for r in track.revisions if r.number == request["revision"])
-        source = tracks.source_of(episode_id)
-        source_sha256 = source.revisions[-1].cues_sha256 if source else revision.cues_sha256
-        info = MediaInfo.from_dict(episode.media_info)
-        media = ctx.storage.path(episode.media_sha256)
-        me_stem = ctx.storage.path(episode.me_stem_sha256) if episode.me_stem_sha256 else None
-    synthesizer = synthesizer_for(language)
-    lines = script_from_cues(
-        load_cues(ctx, revision.cues_sha256), load_cues(ctx, source_sha256), synthesizer.voice
-    )
-    cache = SpeechCache(ctx.settings.data_dir / "tts-cache")
-    placed, fits, synthesized, spans = [], [], 0, []
-    for number, (line, gap) in enumerate(zip(lines, gaps_after(lines, info.duration_ms),
-                                             strict=True), start=1):  # fmt: skip
-        wav, made_now = cache.path_for(synthesizer, line.text)
-        synthesized += made_now
-        fit = fit_line(wav_duration_ms(wav), line.end_ms - line.start_ms, gap,
-                       request["max_speed"])  # fmt: skip
-        fits.append((line, fit))
-        placed.append((line.start_ms, dub_audio.stretched_samples(wav, fit.speed)))
-        spans.append((line.start_ms, line.start_ms + fit.played_ms))
-        progress(0.8 * number / max(len(lines), 1))
-    files = _render(ctx, media, me_stem, info, language, placed, spans)
-    script = ctx.storage.put_bytes(
-        json.dumps({"episode_id": episode_id, "language": language,
-                    "revision": request["revision"], "lines": [
-                        {**line.to_dict(), "fit": fit.status.value, "speed": fit.speed,
-                         "played_ms": fit.played_ms, "overflow_ms": fit.overflow_ms}
-                        for line, fit in fits]},
-                   ensure_ascii=False, indent=2).encode()
-    )  # fmt: skip
-    report = _report(fits, synthesized, len(lines))
-    return StageResult(
-        files["wav"],
-        {"request": request, "voice": synthesizer.describe(),
-         "bed": "me_stem" if me_stem else "original, ducked", "files": {**files,
-         "json": script.sha256}, "duration_ms": info.duration_ms, **report},
-    )  # fmt: skip
-
-
-def _render(
-    ctx: Context, media: Path, me_stem: Path | None, info: MediaInfo, language: str, placed, spans
-) -> dict:
-    """The files of a dub: over the M&E stem when there is one, else over the original
-    sound ducked under the lines."""
-    with tempfile.TemporaryDirectory(dir=ctx.storage.temp_dir()) as scratch:
-        work = Path(scratch)
-        stem = work / "dub-stem.wav"
-        dub_audio.write_wav(stem, dub_audio.place_lines(placed, info.duration_ms))
-        mixed = work / "dub.wav"
-        dub_audio.mix(me_stem or media, stem, spans, info.duration_ms, mixed, duck=me_stem is None)
-        aac = work / "dub.m4a"
-        dub_audio.to_aac(mixed, aac)
-        files = {
-            "wav": ctx.storage.adopt(mixed).sha256,
-            "m4a": ctx.storage.adopt(aac).sha256,
-            "stem": ctx.storage.adopt(stem).sha256,  # the dub alone: a dialogue stem
-        }
-        if info.has_video:
-            video = work / "dub.mp4"
-            dub_audio.add_audio_track(media, ctx.storage.path(files["m4a"]), language, video)
-            files["mp4"] = ctx.storage.adopt(video).sha256
-    return files
-
-
-def _report(fits, synthesized: int, total: int) -> dict:
-    counts = Counter(fit.status.value for _, fit in fits)
-    speeds = [fit.speed for _, fit in fits if fit.speed > 1.0]
-    return {
-        "lines": total,
-        "synthesized": synthesized,
-        "reused": total - synthesized,
-        "fit": {status.value: counts.get(status.value, 0) for status in FitStatus},
-        "speed_up": {
-            "lines": len(speeds),
-            "median": round(statistics.median(speeds), 3) if speeds else None,
-            "max": max(speeds, default=None),
-        },
-        "flagged": [
-            {
-                "id": line.id,
-                "rule": "dub_too_long",
-                "overflow_ms": fit.overflow_ms,
-                "start": line.start_ms / 1000,
-                "text": line.text,
-            }
-            for line, fit in fits
-            if fit.status is FitStatus.TOO_LONG
-        ],  # fmt: skip
-    }
 
 
 def dub_file(ctx: Context, episode_id: str, language: str, fmt: str) -> tuple[Path, str, dict]:

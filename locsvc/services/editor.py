@@ -4,25 +4,23 @@ with the difference when someone else saved first)."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..adapters.db.repositories import EpisodeRepository, ReviewRepository, TrackRepository
 from ..adapters.formats import get_format
 from ..domain.access import Principal
 from ..domain.cues import Cue
 from ..domain.errors import Conflict, InvalidRequest
-from ..domain.media import MediaInfo
+from ..domain.media import frames_per_second
 from ..domain.review import require_scope
 from ..domain.revision_diff import diff_revisions, merge_revisions
 from ..domain.sentences import plain_text
-from ..wiring import Context
-from .episodes import load_cues
+from ..ports import Context
 from .glossaries import load_recorded_glossary
 from .qc import machine_info, qc_track
 from .reviews import get_review
 from .shows import show_profile
 from .timestamps import iso
 from .track_files import upload_revision
+from .tracks import frame_rate_of, load_cues
 
 MAX_CUES = 5000
 
@@ -40,7 +38,7 @@ def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
         profile = show_profile(session, episode.show, language)
         made_with = machine_info(revisions, revisions[-1].number)
         glossary = load_recorded_glossary(session, made_with.get("glossaries", []))
-        info = MediaInfo.from_dict(episode.media_info)
+        info, rate = episode.media, frame_rate_of(ctx, episode)
         history = [(r.number, r.author, r.created_at, r.cues_sha256) for r in revisions]
         title, show = episode.title, episode.show
     cues = load_cues(ctx, history[-1][3])
@@ -71,7 +69,7 @@ def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
         "language": language,
         "revision": history[-1][0],
         "profile": profile.to_dict(),
-        "frame_rate": float(Fraction(info.frame_rate or ctx.settings.default_frame_rate)),
+        "frame_rate": frames_per_second(rate),
         "rows": rows,
         "qc": qc["summary"],
         "history": _history(ctx, history),

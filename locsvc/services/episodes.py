@@ -1,28 +1,16 @@
-"""Episodes: accept an upload, report its progress, hand out its tracks."""
+"""Episodes: accept an upload, list them, report their progress, hand out their media."""
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from ..adapters.db.models import Episode, StageRun, utcnow
-from ..adapters.db.repositories import (
-    AuditLog,
-    EpisodeRepository,
-    GlossaryRepository,
-    TrackRepository,
-)
-from ..adapters.storage_fs import HashingWriter
+from ..adapters.db.repositories import AuditLog, EpisodeRepository, GlossaryRepository
 from ..domain.access import Principal, Role, require_role, require_show, shows_within
-from ..domain.cues import Cue
-from ..domain.errors import InvalidRequest, NotFound, QueueUnavailable, UnsupportedLanguagePair
-from ..domain.glossary import DEFAULT_SCOPE
-from ..domain.media import MediaInfo
+from ..domain.errors import InvalidRequest, NotFound, QueueUnavailable
 from ..domain.pipeline import (
     SOURCE_PIPELINE,
     EpisodeStatus,
@@ -31,114 +19,11 @@ from ..domain.pipeline import (
     stages_to_dispatch,
     translation_stage,
 )
-from ..wiring import Context
+from ..domain.requests import PRIORITIES, NewEpisode, check_idempotency_key
+from ..ports import Context, UploadWriter
 from .access import require_glossary_reference
-from .ports import Translators
 from .queueing import queue_stages
 from .timestamps import iso
-
-# One pattern wherever a show slug enters (uploads, settings, glossaries, users, rollouts);
-# DEFAULT_SCOPE ("_default") is the one other name, for the default glossary scope.
-SHOW_SLUG_PATTERN = "^[a-z0-9][a-z0-9_-]{0,62}$"
-_SHOW_SLUG = re.compile(SHOW_SLUG_PATTERN)
-MAX_IDEMPOTENCY_KEY = 200
-PRIORITIES = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
-# Stage names are "translate:<tag>" in a 40-character column.
-MAX_LANGUAGE_TAG = 30
-
-
-@dataclass(frozen=True)
-class NewEpisode:
-    title: str
-    show: str
-    original_filename: str
-    source_language: str | None = None
-    idempotency_key: str | None = None  # a repeat with the same key answers the first episode
-    targets: tuple[str, ...] = ()  # languages to translate the source track into
-    glossary: str | None = None  # a glossary id or a show slug; None: the episode's show
-    priority: str = "normal"  # low, normal, high, urgent: the review queue's order
-    due: str | None = None  # ISO 8601: when the reviewed tracks are due
-
-    def validated(self, translators: Translators | None = None) -> NewEpisode:
-        """Self, checked; target languages are checked only when ``translators`` is given."""
-        if not is_show_slug(self.show) or self.show == DEFAULT_SCOPE:
-            raise InvalidRequest(
-                "`show` must be a slug: lower-case letters, digits, '-' and '_'"
-                f" ({DEFAULT_SCOPE!r} is reserved for the default glossary scope).",
-                field="show",
-            )
-        if self.source_language and not looks_like_language_tag(self.source_language):
-            raise InvalidRequest(
-                f"`source_language` {self.source_language!r} is not a BCP 47 language tag.",
-                field="source_language",
-            )
-        if self.idempotency_key is not None:
-            check_idempotency_key(self.idempotency_key)
-        if translators is not None:
-            for target in self.targets:
-                check_target(target, self.source_language, translators)
-        if self.priority not in PRIORITIES:
-            raise InvalidRequest(f"`priority` is one of {', '.join(PRIORITIES)}.", field="priority")
-        self.due_at()  # InvalidRequest when not a date
-        if self.glossary is not None and not is_glossary_reference(self.glossary):
-            raise InvalidRequest(
-                "`glossary` must be a glossary id or a show slug.", field="glossary"
-            )
-        return self
-
-    def due_at(self) -> datetime | None:
-        if not self.due:
-            return None
-        try:
-            moment = datetime.fromisoformat(self.due.replace("Z", "+00:00"))
-        except ValueError as error:
-            raise InvalidRequest(
-                f"`due` {self.due!r} is not an ISO 8601 date or time.", field="due"
-            ) from error
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def is_show_slug(text: str) -> bool:
-    return text == DEFAULT_SCOPE or _SHOW_SLUG.fullmatch(text) is not None
-
-
-def is_glossary_reference(text: str) -> bool:
-    """A glossary id (an Integer column: at most 2**31 - 1) or a show slug."""
-    if text.isascii() and text.isdigit():
-        return len(text) <= 10 and 1 <= int(text) < 2**31
-    return is_show_slug(text)
-
-
-def parse_targets(raw: str | None) -> tuple[str, ...]:
-    """A comma list of language tags, in order, without repeats."""
-    return tuple(dict.fromkeys(t.strip() for t in (raw or "").split(",") if t.strip()))
-
-
-def check_target(target: str, source: str | None, translators: Translators) -> None:
-    """A target language is refused on the request, not in a failed job later: with a
-    known source language the pair must have an engine; with the language still to be
-    detected, some engine must translate into the target."""
-    if not looks_like_language_tag(target) or len(target) > MAX_LANGUAGE_TAG:
-        raise InvalidRequest(f"Target {target!r} is not a BCP 47 language tag.", field="targets")
-    if source is not None:
-        if target == source:
-            raise InvalidRequest(
-                f"Target {target!r} is the source language; its track is the source track.",
-                field="targets",
-            )
-        translators.engine_for(source, target)
-    elif not translators.reachable(target):
-        raise UnsupportedLanguagePair(
-            f"No MT engine translates into {target!r}.", source=None, target=target
-        )
-
-
-def check_idempotency_key(key: str) -> None:
-    if not key.strip() or len(key) > MAX_IDEMPOTENCY_KEY:
-        raise InvalidRequest(
-            f"An Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
-            field="Idempotency-Key",
-        )
 
 
 def replayed_episode(ctx: Context, principal: Principal, key: str | None) -> str | None:
@@ -148,11 +33,6 @@ def replayed_episode(ctx: Context, principal: Principal, key: str | None) -> str
     check_idempotency_key(key)
     with ctx.db.session() as session:
         return EpisodeRepository(session).find_by_idempotency_key(principal.name, key)
-
-
-def looks_like_language_tag(tag: str) -> bool:
-    parts = tag.split("-")
-    return 2 <= len(parts[0]) <= 3 and parts[0].isalpha() and all(p.isalnum() for p in parts)
 
 
 def _check_glossary_exists(ctx: Context, glossary: str | None) -> None:
@@ -166,7 +46,7 @@ def _check_glossary_exists(ctx: Context, glossary: str | None) -> None:
 
 
 def create_episode(
-    ctx: Context, upload: HashingWriter, meta: NewEpisode, principal: Principal
+    ctx: Context, upload: UploadWriter, meta: NewEpisode, principal: Principal
 ) -> tuple[str, bool]:
     """Probe the streamed upload, store it, record the episode and queue its pipeline;
     (its id, whether it is new: False when a request with the same Idempotency-Key won).
@@ -188,19 +68,7 @@ def create_episode(
         ctx.storage.discard(upload.path)  # a no-op once committed
 
     episode_id = uuid.uuid4().hex
-    stages = [
-        StageRun(
-            name=stage, position=position, status=StageStatus.PENDING, progress=0.0, attempts=0
-        )
-        for position, stage in enumerate(
-            [*SOURCE_PIPELINE, *(translation_stage(t) for t in meta.targets)]
-        )
-    ]
-    # The probe ran above, on the request: record it as the pipeline's first stage.
-    # Its artifact, the MediaInfo, is kept on the episode (media_info).
-    probe = stages[0]
-    probe.status, probe.progress, probe.attempts = StageStatus.DONE, 1.0, 1
-    probe.started_at, probe.finished_at = probe_started, probe_finished
+    stages = _stage_rows(meta.targets, probe_started, probe_finished)
     try:
         with ctx.db.session() as session:
             EpisodeRepository(session).add(
@@ -235,10 +103,32 @@ def create_episode(
         if existing is None:
             raise
         return existing, False
-    try:
-        queue_stages(
-            ctx, episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO), PRIORITIES[meta.priority]
+    _queue_source_chain(ctx, episode_id, PRIORITIES[meta.priority])
+    return episode_id, True
+
+
+def _stage_rows(
+    targets: tuple[str, ...], probe_started: datetime, probe_finished: datetime
+) -> list[StageRun]:
+    stages = [
+        StageRun(
+            name=stage, position=position, status=StageStatus.PENDING, progress=0.0, attempts=0
         )
+        for position, stage in enumerate(
+            [*SOURCE_PIPELINE, *(translation_stage(t) for t in targets)]
+        )
+    ]
+    # The probe ran on the request: record it as the pipeline's first stage.
+    # Its artifact, the MediaInfo, is kept on the episode (media_info).
+    probe = stages[0]
+    probe.status, probe.progress, probe.attempts = StageStatus.DONE, 1.0, 1
+    probe.started_at, probe.finished_at = probe_started, probe_finished
+    return stages
+
+
+def _queue_source_chain(ctx: Context, episode_id: str, priority: int) -> None:
+    try:
+        queue_stages(ctx, episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO), priority)
     except Exception as error:
         # No job, no episode: the caller retries the same upload (its media blob is reused).
         with ctx.db.session() as session:
@@ -247,13 +137,12 @@ def create_episode(
             "The job queue is unavailable; the upload was not kept. Try again shortly.",
             broker_error=type(error).__name__,
         ) from error
-    return episode_id, True
 
 
 def episode_view(ctx: Context, episode_id: str) -> dict:
     with ctx.db.session() as session:
         episode = EpisodeRepository(session).get(episode_id)
-        info = MediaInfo.from_dict(episode.media_info)
+        info = episode.media
         return {
             "id": episode.id,
             "title": episode.title,
@@ -322,41 +211,6 @@ def list_episodes(
         ]
 
 
-def load_cues(ctx: Context, cues_sha256: str) -> list[Cue]:
-    return [Cue.from_dict(c) for c in json.loads(ctx.storage.read_bytes(cues_sha256))]
-
-
-@dataclass(frozen=True)
-class TrackRevisionRef:
-    number: int
-    cues_sha256: str
-    frame_rate: str  # the episode's, or the configured default for audio-only episodes
-    show: str
-
-
-def find_revision(
-    ctx: Context, episode_id: str, language: str, revision: int | None = None
-) -> TrackRevisionRef:
-    """A revision of a track (the latest by default); NotFound / InvalidRequest otherwise."""
-    with ctx.db.session() as session:
-        episode = EpisodeRepository(session).get(episode_id)
-        track = TrackRepository(session).find(episode_id, language)
-        revisions = {r.number: r for r in track.revisions}
-        number = revision if revision is not None else max(revisions, default=0)
-        if number not in revisions:
-            raise InvalidRequest(
-                f"The {language!r} track has no revision {number}.",
-                revisions=sorted(revisions),
-            )
-        rate = MediaInfo.from_dict(episode.media_info).frame_rate
-        return TrackRevisionRef(
-            number,
-            revisions[number].cues_sha256,
-            rate or ctx.settings.default_frame_rate,
-            episode.show,
-        )
-
-
 LOCAL_PRINCIPAL = Principal("local-cli", Role.ADMIN)
 
 
@@ -383,7 +237,7 @@ def episode_media(ctx: Context, episode_id: str) -> tuple[str, str]:
     """(path, media type) of the episode's uploaded media, for a player."""
     with ctx.db.session() as session:
         episode = EpisodeRepository(session).get(episode_id)
-        formats = MediaInfo.from_dict(episode.media_info).format_name.split(",")
+        formats = episode.media.format_name.split(",")
         sha256 = episode.media_sha256
     mimetype = next(
         (MEDIA_TYPES[f] for f in formats if f in MEDIA_TYPES), "application/octet-stream"

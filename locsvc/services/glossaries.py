@@ -13,8 +13,8 @@ from ..adapters.glossary_files import glossary_languages, read_glossary_file
 from ..domain.access import Principal, Role, require_role, require_show
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.glossary import DEFAULT_SCOPE, EntryKind, Glossary, GlossaryEntry, layered
-from ..wiring import Context
-from .episodes import is_show_slug
+from ..domain.requests import is_show_slug
+from ..ports import Context
 from .timestamps import iso
 
 

@@ -1,4 +1,5 @@
-"""Running one stage under a database claim, fanning out translations, and re-queuing
+"""Running one stage (from the registry in ``stages/``) under a database claim and
+writing its result with the stage marked done, fanning out translations, and re-queuing
 stages whose worker died."""
 
 from __future__ import annotations
@@ -16,37 +17,23 @@ from ..adapters.db.models import utcnow
 from ..adapters.db.repositories import EpisodeRepository
 from ..domain.errors import LocsvcError
 from ..domain.pipeline import (
+    ALL_QUEUES,
     EpisodeStatus,
-    Stage,
     StageName,
     StageStatus,
-    dub_language,
     episode_status,
     is_source_stage,
     may_claim,
     prerequisites,
-    queue_of,
     stages_to_dispatch,
     translation_language,
     translation_stage,
 )
-from ..wiring import Context
-from .dubbing import dub
+from ..ports import Context
 from .queueing import queue_stages
-from .stages import SOURCE_STAGE_FUNCTIONS, StageResult, translate
+from .stages import queue_of, read_job, stage_for
 
 log = logging.getLogger(__name__)
-
-
-def stage_function(name: StageName) -> Callable[[Context, str, Callable], StageResult]:
-    """What runs a stage: a source stage's function, or a translation or dub of a language."""
-    language = translation_language(name)
-    if language is not None:
-        return lambda ctx, episode_id, progress: translate(ctx, episode_id, language, progress)
-    dubbed = dub_language(name)
-    if dubbed is not None:
-        return lambda ctx, episode_id, progress: dub(ctx, episode_id, dubbed, progress)
-    return SOURCE_STAGE_FUNCTIONS[Stage(name)]
 
 
 class Outcome(StrEnum):
@@ -147,7 +134,8 @@ def run_stage(ctx: Context, episode_id: str, stage: StageName, worker: str) -> O
             EpisodeRepository(session).mark_started(episode_id, stage, claim_token, utcnow())
     try:
         with _Heartbeat(ctx, episode_id, stage, claim_token) as heartbeat:
-            result = stage_function(stage)(ctx, episode_id, heartbeat.report)
+            job = read_job(ctx, episode_id, stage)
+            result = stage_for(stage).run(ctx, job, heartbeat.report)
     except LocsvcError as error:
         _fail(ctx, episode_id, stage, claim_token, error.code, error.message)
         return Outcome.FAILED
@@ -158,12 +146,11 @@ def run_stage(ctx: Context, episode_id: str, stage: StageName, worker: str) -> O
     try:
         with ctx.db.session() as session:
             repo = EpisodeRepository(session)
-            if result.commit:
-                result.commit(session)
+            info = result.write(session, episode_id)  # the revision, the detected language
             if not repo.finish_stage(
-                episode_id, stage, claim_token, utcnow(), result.artifact_sha256, result.info
+                episode_id, stage, claim_token, utcnow(), result.artifact_sha256, info
             ):
-                raise _ClaimLost  # rolls back what the commit hook wrote
+                raise _ClaimLost  # rolls back what the result wrote
             _refresh_episode_status(repo, episode_id)
     except _ClaimLost:
         log.warning("stage %s of %s: claim lost to another worker", stage, episode_id)
@@ -235,7 +222,7 @@ def requeue_lost_stages(
     # The broker first: while every queue holds messages (a busy deployment), nothing can
     # be lost yet, and this sweep, run by every worker at every heartbeat, reads nothing else.
     # An empty queue now means every ready stage of it is lost.
-    empty = {queue for queue in ("asr", "mt", "tts") if queue_is_empty(queue)}
+    empty = {queue for queue in ALL_QUEUES if queue_is_empty(queue)}
     if not empty:
         return []
     now = utcnow()

@@ -15,9 +15,9 @@ from ..adapters.db.models import TrackRevision
 from ..adapters.db.repositories import ReviewRepository, TrackRepository
 from ..adapters.edit_rates import char_edit_rate, word_edit_rate
 from ..domain.errors import InvalidRequest
-from ..wiring import Context
-from .episodes import load_cues
+from ..ports import Context
 from .stages import PIPELINE_AUTHOR
+from .tracks import load_cues
 
 
 def track_text(cues) -> str:

@@ -4,7 +4,7 @@ human, from the records the pipeline and the review loop keep anyway."""
 from __future__ import annotations
 
 from ..adapters.db.repositories import AuditLog, EpisodeRepository, ReviewRepository
-from ..wiring import Context
+from ..ports import Context
 from .timestamps import iso
 
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from ..adapters.db.models import TrackRevision
 from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..adapters.formats import ParsedSubtitles, read_subtitles
-from ..domain.errors import InvalidRequest
+from ..domain.media import frames_per_second
 from ..domain.pipeline import dub_stage
 from ..domain.profiles import profile_for
 from ..domain.qc import QcReport, check
+from ..domain.requests import parse_frame_rate
 from ..domain.term_qc import track_term_issues
-from ..wiring import Context
-from .episodes import find_revision, load_cues
+from ..ports import Context
 from .glossaries import load_recorded_glossary
 from .shows import show_profile
+from .tracks import find_revision, load_cues
 
 
 @dataclass(frozen=True)
@@ -31,22 +31,6 @@ class FileQc:
             format=self.parsed.format, encoding=self.parsed.encoding, warnings=self.parsed.warnings
         )
         return body
-
-
-# Frame rates video has: from time-lapse to high-speed capture.
-MIN_FRAME_RATE, MAX_FRAME_RATE = 1.0, 1000.0
-
-
-def parse_frame_rate(rate: str) -> float:
-    try:
-        value = float(Fraction(rate))
-    except (ValueError, ZeroDivisionError, OverflowError) as error:
-        raise InvalidRequest(f"{rate!r} is not a frame rate (25, 23.976, 24000/1001).") from error
-    if not MIN_FRAME_RATE <= value <= MAX_FRAME_RATE:  # also keeps frame arithmetic finite
-        raise InvalidRequest(
-            f"{rate!r} is not a frame rate: {MIN_FRAME_RATE:g} to {MAX_FRAME_RATE:g} fps."
-        )
-    return value
 
 
 def qc_file(
@@ -88,7 +72,7 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
     )
     # the media's own rate, as the pipeline used it (the range check is for typed rates)
     report = check(
-        target_cues, profile, float(Fraction(found.frame_rate)), source_cues, term_issues,
+        target_cues, profile, frames_per_second(found.frame_rate), source_cues, term_issues,
         _dub_overflows(dub_record, target_cues, found.number),
     )  # fmt: skip
     body = report.to_dict()

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ..adapters.db.models import utcnow
 from ..adapters.db.repositories import EpisodeRepository
 from ..domain.pipeline import StageName
-from ..wiring import Context
+from ..ports import Context
 
 
 def queue_stages(

@@ -5,13 +5,14 @@ log in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from ..adapters.db.models import Review as ReviewRow
 from ..adapters.db.models import TrackRevision, utcnow
 from ..adapters.db.repositories import AuditLog, ReviewRepository, TrackRepository
 from ..domain.access import Principal, Role, shows_within
 from ..domain.errors import Conflict, InvalidRequest
+from ..domain.requests import PRIORITIES, parse_moment
 from ..domain.review import (
     Review,
     ReviewAction,
@@ -21,8 +22,7 @@ from ..domain.review import (
     require_scope,
     transition,
 )
-from ..wiring import Context
-from .episodes import PRIORITIES
+from ..ports import Context
 from .post_edit import post_edit_rates
 from .shows import review_settings
 from .stages import PIPELINE_AUTHOR
@@ -110,17 +110,7 @@ def _last_editor(session, track_id: int) -> str | None:
 
 def _due(value: str | None) -> datetime | None:
     """The end of the given day (or the given moment), UTC."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as error:
-        raise InvalidRequest(
-            f"`due_before` {value!r} is not a date.", field="due_before"
-        ) from error
-    if len(value) == 10:  # a date: the whole day counts
-        moment = moment.replace(hour=23, minute=59, second=59)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_moment(value, "due_before", "a date", whole_day=True) if value else None
 
 
 def _narrow(asked: list[str], allowed: tuple[str, ...]) -> list[str] | None:

@@ -26,6 +26,13 @@ from ..domain.pipeline import (
     stages_to_dispatch,
     translation_stage,
 )
+from ..domain.requests import (
+    PRIORITIES,
+    check_idempotency_key,
+    check_target,
+    is_glossary_reference,
+    is_show_slug,
+)
 from ..domain.rollout import (
     CellFacts,
     CellState,
@@ -34,15 +41,8 @@ from ..domain.rollout import (
     needs_translation,
     rollout_state,
 )
-from ..wiring import Context
+from ..ports import Context
 from .access import require_glossary_reference, require_scope_of_rollout
-from .episodes import (
-    PRIORITIES,
-    check_idempotency_key,
-    check_target,
-    is_glossary_reference,
-    is_show_slug,
-)
 from .pipeline import add_translations
 from .queueing import queue_stages
 from .timestamps import iso

@@ -17,8 +17,8 @@ from ..adapters.db.repositories import AuditLog, ShowRepository
 from ..domain.access import Principal, Role, require_role, require_show
 from ..domain.errors import Conflict, InvalidRequest
 from ..domain.profiles import TimedTextProfile, profile_for
-from ..wiring import Context
-from .episodes import is_show_slug
+from ..domain.requests import is_show_slug
+from ..ports import Context
 
 REVIEW_KEY = "review"
 DEFAULT_REVIEW_SETTINGS = {"four_eyes": True}  # the approver is not the last editor

@@ -1,4 +1,4 @@
-"""Timestamps in replies: ISO 8601 UTC with a Z (API.md)."""
+"""Timestamps in replies: ISO 8601 UTC with a Z (docs/api.md)."""
 
 from __future__ import annotations
 

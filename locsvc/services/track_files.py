@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from fractions import Fraction
 
 from ..adapters.db.models import utcnow
 from ..adapters.db.repositories import (
@@ -21,15 +20,16 @@ from ..adapters.formats.xliff import render_xliff
 from ..domain.access import Principal
 from ..domain.cues import Cue, check_monotonic
 from ..domain.errors import Conflict, InvalidRequest, NotFound, SubtitleUnreadable
+from ..domain.media import frames_per_second
 from ..domain.review import ReviewAction, ReviewState, transition
 from ..domain.revision_diff import diff_revisions
 from ..domain.sentences import plain_text
-from ..wiring import Context
-from .episodes import find_revision, load_cues
+from ..ports import Context
 from .qc import qc_track
 from .reviews import review_lease, to_domain
 from .shows import show_profile
 from .timestamps import iso
+from .tracks import find_revision, load_cues
 
 XLIFF_MEDIA_TYPE = "application/x-xliff+xml; charset=utf-8"
 UPLOAD_FORMATS = ("srt", "vtt", "xliff")
@@ -52,7 +52,7 @@ def render_track(
     subtitle_format = get_format(fmt)
     found = find_revision(ctx, episode_id, language, revision)
     body = subtitle_format.render(
-        load_cues(ctx, found.cues_sha256), language, float(Fraction(found.frame_rate))
+        load_cues(ctx, found.cues_sha256), language, frames_per_second(found.frame_rate)
     )
     filename = f"{episode_id}.{language}.r{found.number}.{subtitle_format.extension}"
     return RenderedTrack(body, subtitle_format.media_type, filename, found.number)

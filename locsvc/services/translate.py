@@ -13,13 +13,13 @@ from ..domain.errors import InvalidRequest, StageFailed
 from ..domain.glossary import Glossary, TermIssue
 from ..domain.profiles import TimedTextProfile, profile_for
 from ..domain.qc import QcReport, check
+from ..domain.requests import parse_frame_rate
 from ..domain.segmentation import segment_words
 from ..domain.sentences import join_sentences, place_on_source
 from ..domain.term_protection import Protected, protect, restore
 from ..domain.term_qc import track_term_issues
 from ..domain.transcript import Word
-from .ports import Translator, Translators
-from .qc import parse_frame_rate
+from ..ports import Translator, Translators
 
 
 @dataclass(frozen=True)

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..adapters.db.engine import Database
 from ..adapters.db.models import utcnow
 from ..adapters.db.repositories import WorkerRegistry
 from ..config import Settings
+from ..ports import SessionFactory
 
 # A worker silent for this many heartbeats is counted as gone.
 WORKER_GRACE_BEATS = 3
 
 
-def live_worker_count(db: Database, settings: Settings) -> int:
+def live_worker_count(db: SessionFactory, settings: Settings) -> int:
     seen_after = utcnow() - timedelta(seconds=settings.heartbeat_seconds * WORKER_GRACE_BEATS)
     with db.session() as session:
         return WorkerRegistry(session).alive(seen_after)
 
 
-def worker_registered(db: Database, hostname: str) -> bool:
+def worker_registered(db: SessionFactory, hostname: str) -> bool:
     """Whether the worker named ``hostname`` (its Celery node name) has said it is ready."""
     with db.session() as session:
         return WorkerRegistry(session).registered(hostname)

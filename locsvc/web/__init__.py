@@ -19,7 +19,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     g,
     jsonify,
     redirect,
@@ -30,22 +29,23 @@ from flask import (
     url_for,
 )
 
-from ..api.validation import form_text, json_body, query_int
+from ..app_context import context_of, current_context
 from ..domain.access import Principal
 from ..domain.errors import LocsvcError, Unauthorized
-from ..domain.review import ReviewAction
+from ..domain.review import PATH_ACTIONS, PRODUCER_ACTIONS, ReviewAction
+from ..http.errors import error_body, status_for
+from ..http.validation import form_text, json_body, query_int
 from ..services import auth, editor, reviews, rollouts
 from ..services.access import require_scope_of_episode
 from ..services.episodes import episode_media
 
 blueprint = Blueprint("web", __name__, template_folder="templates", static_folder="static")
-ACTIONS = {"submit": ReviewAction.SUBMIT, "approve": ReviewAction.APPROVE,
-           "request-changes": ReviewAction.REQUEST_CHANGES, "release": ReviewAction.RELEASE,
-           "claim": ReviewAction.CLAIM}  # fmt: skip
-
-
-def _ctx():
-    return current_app.extensions["locsvc"]
+# The page is the linguists': reopening a review round (a producer's) is the API's.
+PAGE_ACTIONS = {name: a for name, a in PATH_ACTIONS.items() if a not in PRODUCER_ACTIONS}
+# These end the caller's turn with the track: the page goes back to the queue.
+BACK_TO_QUEUE = frozenset(
+    {ReviewAction.RELEASE, ReviewAction.APPROVE, ReviewAction.REQUEST_CHANGES}
+)
 
 
 def signed_in(view):
@@ -71,9 +71,9 @@ def _session_principal() -> Principal:
     session_id = session.get("sid")
     if not isinstance(session_id, str) or not session_id:
         raise Unauthorized(auth.SESSION_ENDED)
-    settings = _ctx().settings
-    idle = timedelta(minutes=settings.session_idle_minutes)
-    return auth.principal_for_session(_ctx().db, session_id, settings.admin_token, idle)
+    ctx = current_context()
+    idle = timedelta(minutes=ctx.settings.session_idle_minutes)
+    return auth.principal_for_session(ctx.db, session_id, ctx.settings.admin_token, idle)
 
 
 def _same_secret(sent: str, expected: object) -> bool:
@@ -109,13 +109,14 @@ def sign_in_post():
         message = "This sign-in form has expired or did not come from this site; sign in here."
         return _sign_in_page(message, target, 400)
     token = request.form.get("token", "").strip()
+    ctx = current_context()
     try:
-        who = auth.authenticate(_ctx().db, token, _ctx().settings.admin_token)
+        who = auth.authenticate(ctx.db, token, ctx.settings.admin_token)
     except Unauthorized as error:
         return _sign_in_page(error.message, target, 401)
-    lifetime = timedelta(hours=_ctx().settings.session_lifetime_hours)
+    lifetime = timedelta(hours=ctx.settings.session_lifetime_hours)
     previous = session.get("sid") if isinstance(session.get("sid"), str) else None
-    session_id = auth.start_session(_ctx().db, who, token, lifetime, replacing=previous)
+    session_id = auth.start_session(ctx.db, who, token, lifetime, replacing=previous)
     session.clear()  # nothing from before sign-in survives it (no fixation)
     session.update(sid=session_id, csrf=secrets.token_urlsafe(32))
     return redirect(target if target.startswith("/app/") else url_for("web.queue"))
@@ -124,7 +125,7 @@ def sign_in_post():
 @blueprint.post("/sign-out")
 @signed_in
 def sign_out():
-    auth.end_session(_ctx().db, session["sid"])
+    auth.end_session(current_context().db, session["sid"])
     session.clear()
     return redirect(url_for("web.sign_in"))
 
@@ -135,7 +136,7 @@ def queue():
     keys = ("state", "language", "show", "due_before")
     filters = {key: request.args.get(key, "").strip() for key in keys}
     page = reviews.list_reviews(
-        _ctx(), principal(), [filters["state"]] if filters["state"] else [],
+        current_context(), principal(), [filters["state"]] if filters["state"] else [],
         [filters["language"]] if filters["language"] else [],
         [filters["show"]] if filters["show"] else [], query_int("cursor", None), 50,
         filters["due_before"] or None,
@@ -146,7 +147,7 @@ def queue():
 @blueprint.get("/reviews/<row_id:review_id>")
 @signed_in
 def edit(review_id: int):
-    view = editor.editor_view(_ctx(), review_id, principal())
+    view = editor.editor_view(current_context(), review_id, principal())
     return render_template("editor.html", view=view, user=principal())
 
 
@@ -155,7 +156,7 @@ def edit(review_id: int):
 def save(review_id: int):
     body = json_body("EditorSave")  # 400 for anything but {base_revision, cues: [...]}
     reply = editor.save_from_editor(
-        _ctx(), review_id, body["base_revision"], body["cues"], principal()
+        current_context(), review_id, body["base_revision"], body["cues"], principal()
     )
     return jsonify(reply)
 
@@ -163,11 +164,12 @@ def save(review_id: int):
 @blueprint.post("/reviews/<row_id:review_id>/<action>")
 @signed_in
 def act(review_id: int, action: str):
-    if action not in ACTIONS:
+    chosen = PAGE_ACTIONS.get(action)
+    if chosen is None:
         abort(404)
     waiver, comment = form_text("waiver", 2000) or None, form_text("comment", 2000) or None
-    reviews.act(_ctx(), review_id, ACTIONS[action], principal(), waiver, comment)
-    if action in ("release", "approve", "request-changes"):
+    reviews.act(current_context(), review_id, chosen, principal(), waiver, comment)
+    if chosen in BACK_TO_QUEUE:
         return redirect(url_for("web.queue"))
     return redirect(url_for("web.edit", review_id=review_id))
 
@@ -176,26 +178,26 @@ def act(review_id: int, action: str):
 @signed_in
 def media(episode_id: str):
     """The episode's media for the player (range requests, so it can seek)."""
-    require_scope_of_episode(_ctx(), principal(), episode_id)
-    path, mimetype = episode_media(_ctx(), episode_id)
+    require_scope_of_episode(current_context(), principal(), episode_id)
+    path, mimetype = episode_media(current_context(), episode_id)
     return send_file(Path(path), mimetype=mimetype, conditional=True)
 
 
 @blueprint.get("/rollouts/<rollout_id>")
 @signed_in
 def rollout(rollout_id: str):
-    return render_template("rollout.html", view=rollouts.rollout_for(_ctx(), rollout_id,
-                           principal()), user=principal())  # fmt: skip
+    view = rollouts.rollout_for(current_context(), rollout_id, principal())
+    return render_template("rollout.html", view=view, user=principal())
 
 
 @blueprint.get("/rollouts/<rollout_id>.json")
 @signed_in
 def rollout_json(rollout_id: str):
-    return jsonify(rollouts.rollout_for(_ctx(), rollout_id, principal()))
+    return jsonify(rollouts.rollout_for(current_context(), rollout_id, principal()))
 
 
 def register_web(app: Flask) -> None:
-    settings = app.extensions["locsvc"].settings
+    settings = context_of(app).settings
     app.secret_key = settings.secret_key or _persisted_secret(settings.data_dir)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -209,8 +211,6 @@ def register_web(app: Flask) -> None:
 @blueprint.errorhandler(LocsvcError)
 def _web_error(error: LocsvcError):
     """A page for the page; JSON (the API's shape) for the page's script."""
-    from ..api.errors import error_body, status_for
-
     status = status_for(error)
     if request.method == "GET":
         return render_template("error.html", error=error, user=g.get("principal")), status

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from locsvc.api.openapi import OPENAPI
-from locsvc.api.reviews import ACTIONS as REVIEW_ACTIONS
+from locsvc.domain.review import PATH_ACTIONS as REVIEW_ACTIONS
 from locsvc.services.auth import create_user
 
 from ..helpers import upload_episode

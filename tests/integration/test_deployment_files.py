@@ -138,6 +138,7 @@ MASTER_PROBE = """
 import sys
 import gunicorn.app.base
 import locsvc.cli as cli
+import locsvc.cli.serve as serve
 
 def run(server):
     server.load_config()
@@ -145,7 +146,7 @@ def run(server):
     print(sorted(m for m in sys.argv[2].split(",") if m in sys.modules))
 
 gunicorn.app.base.BaseApplication.run = run
-cli.spawn_worker = cli.stop_worker = lambda *args: None
+serve.spawn_worker = serve.stop_worker = lambda *args: None
 cli.main([sys.argv[1]], standalone_mode=False)
 """
 

@@ -3,7 +3,7 @@
 import pytest
 
 from locsvc.adapters.mt_registry import MtChoices, translator_for
-from locsvc.domain.errors import InvalidRequest, UnsupportedLanguagePair
+from locsvc.domain.errors import ConfigError, InvalidRequest, UnsupportedLanguagePair
 from locsvc.domain.glossary import EntryKind, Glossary, GlossaryEntry
 from locsvc.domain.term_protection import protect, restore
 
@@ -74,5 +74,5 @@ def test_configured_engine_table_overrides_the_default():
     assert translator_for("en", "pt-BR", choices=choices).name == "apertium"
     assert translator_for("en", "pt-BR").name == "bergamot"
     assert translator_for("en", "pt-BR", engine="bergamot", choices=choices).name == "bergamot"
-    with pytest.raises(InvalidRequest, match="SOURCE:TARGET=ENGINE"):
-        _ = Settings.from_env({"LOCSVC_MT_ENGINES": "en-es"}).mt_engine_table
+    with pytest.raises(ConfigError, match="SOURCE:TARGET=ENGINE"):  # checked at start
+        Settings.from_env({"LOCSVC_MT_ENGINES": "en-es"})

@@ -1,4 +1,4 @@
-"""TTML / IMSC 1.1: what we write satisfies STANDARDS.md and ttconv's strict reader;
+"""TTML / IMSC 1.1: what we write satisfies docs/timed-text.md and ttconv's strict reader;
 what others write is read."""
 
 import logging

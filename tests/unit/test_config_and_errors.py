@@ -1,10 +1,16 @@
+import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from locsvc.cli import main
 from locsvc.config import Settings
-from locsvc.domain.errors import InvalidRequest, UnusableMedia
+from locsvc.domain.errors import ConfigError, InvalidRequest, UnusableMedia
+from locsvc.http.errors import status_for
 
 
 def test_defaults_are_the_embedded_default():
@@ -32,8 +38,62 @@ def test_environment_is_read_with_types():
 
 
 def test_bad_number_names_the_variable():
-    with pytest.raises(InvalidRequest, match="LOCSVC_MAX_UPLOAD_MB"):
+    with pytest.raises(ConfigError, match="LOCSVC_MAX_UPLOAD_MB"):
         Settings.from_env({"LOCSVC_MAX_UPLOAD_MB": "lots"})
+
+
+# One bad value of each kind the settings parse, compound tables included (read at start,
+# not when a stage first uses them).
+BAD_VARIABLES = {
+    "LOCSVC_MAX_UPLOAD_MB": "lots",
+    "LOCSVC_STAGE_STALE_SECONDS": "soon",
+    "LOCSVC_SECURE_COOKIES": "perhaps",
+    "LOCSVC_MT_ENGINES": "en-es",
+    "LOCSVC_MT_ENGINE_LIMITS": "bergamot=none",
+    "LOCSVC_MT_TRANSFORMERS": "en:de",
+}
+
+
+@pytest.mark.parametrize("variable", sorted(BAD_VARIABLES))
+def test_a_bad_variable_is_an_operators_error_naming_it(variable):
+    with pytest.raises(ConfigError, match=variable) as caught:
+        Settings.from_env({variable: BAD_VARIABLES[variable]})
+    assert not isinstance(caught.value, InvalidRequest)  # not a client's 400
+    assert status_for(caught.value) == 500
+
+
+COMMANDS = [
+    ["db", "upgrade"],
+    ["worker"],
+    ["up"],
+    ["users", "create", "pat", "--role", "producer"],
+    ["glossary", "sync"],
+    ["rollout", "status", "some-id"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_the_cli_stops_at_start_naming_the_variable(command, tmp_path):
+    env = {"LOCSVC_DATA_DIR": str(tmp_path / "var"), "LOCSVC_MT_ENGINES": "en-es"}
+    result = CliRunner().invoke(main, command, env=env)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        "error (config_error): LOCSVC_MT_ENGINES item 'en-es' is not SOURCE:TARGET=ENGINE."
+    ]
+    assert not (tmp_path / "var").exists()  # stopped before it touched anything
+
+
+def test_the_api_process_stops_at_start_naming_the_variable(tmp_path):
+    env = {**os.environ, "LOCSVC_DATA_DIR": str(tmp_path / "var"), "LOCSVC_MAX_UPLOAD_MB": "lots"}
+    result = subprocess.run(
+        [sys.executable, "-m", "locsvc.cli", "api", "--port", "0"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error (config_error): LOCSVC_MAX_UPLOAD_MB='lots' is not a number."
+    ]
+    assert not (tmp_path / "var").exists()
 
 
 def test_unknown_override_is_refused():

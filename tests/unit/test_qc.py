@@ -139,7 +139,7 @@ def test_a_gap_of_one_frame_is_still_flagged(frame_rate):
 
 @pytest.mark.parametrize("rate", ["1e308", "1e400", "0.0001", "100000", "0", "-25", "nan", "x"])
 def test_a_frame_rate_no_video_has_is_refused(rate):
-    from locsvc.services.qc import parse_frame_rate
+    from locsvc.domain.requests import parse_frame_rate
 
     with pytest.raises(InvalidRequest, match="frame rate"):
         parse_frame_rate(rate)
@@ -147,7 +147,7 @@ def test_a_frame_rate_no_video_has_is_refused(rate):
 
 @pytest.mark.parametrize("rate, value", [("24000/1001", 24000 / 1001), ("25", 25.0), ("120", 120)])
 def test_real_frame_rates_are_read(rate, value):
-    from locsvc.services.qc import parse_frame_rate
+    from locsvc.domain.requests import parse_frame_rate
 
     assert parse_frame_rate(rate) == value
 

@@ -45,5 +45,5 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
-    def dispose(self) -> None:
-        self.engine.dispose()
+    def dispose(self, close: bool = True) -> None:
+        self.engine.dispose(close=close)

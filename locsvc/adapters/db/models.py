@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ...domain.media import MediaInfo
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -122,6 +124,11 @@ class Episode(Base):
     tracks: Mapped[list[Track]] = relationship(
         back_populates="episode", order_by="Track.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def media(self) -> MediaInfo:
+        """The probe's facts (media_info), parsed."""
+        return MediaInfo.from_dict(self.media_info)
 
 
 class StageRun(Base):

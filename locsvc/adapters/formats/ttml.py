@@ -1,4 +1,4 @@
-"""TTML1 / IMSC 1.1 text profile: a writer that meets STANDARDS.md, and a tolerant reader.
+"""TTML1 / IMSC 1.1 text profile: a writer that meets docs/timed-text.md, and a tolerant reader.
 
 Written with the standard library's ElementTree: our cues are plain timed lines with
 <i>/<b> tags, far less than ttconv's model covers, and the tests check what we write

@@ -1,7 +1,8 @@
 """The one place request input is parsed and checked before a service or the database
 sees it: integers within their column's bounds, text without NUL bytes and within its
 column, JSON bodies against the schemas the OpenAPI document declares (so the document
-and the checks cannot drift apart). Every refusal is an InvalidRequest naming the field."""
+and the checks cannot drift apart). Every refusal is an InvalidRequest naming the field.
+The API and the review page both parse their requests here."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from werkzeug.routing import IntegerConverter, Map
 
 from ..domain.errors import InvalidRequest
-from .openapi import INT32_MAX, OPENAPI
+from .schemas import INT32_MAX, SCHEMAS
 
 
 class Limits:
@@ -111,7 +112,7 @@ def _validator(schema_name: str) -> Draft202012Validator:
     if validator is None:
         # The named schema at the root of its document, so its $refs resolve.
         document = {"$ref": f"#/components/schemas/{schema_name}",
-                    "components": OPENAPI["components"]}  # fmt: skip
+                    "components": {"schemas": SCHEMAS}}  # fmt: skip
         validator = Draft202012Validator(document)
         _VALIDATORS[schema_name] = validator
     return validator

@@ -8,9 +8,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .domain.qc import QcReport
-from .services.qc import FileQc
-from .services.translate import TranslatedFile
+from ..domain.qc import QcReport
+from ..services.qc import FileQc
+from ..services.translate import TranslatedFile
 
 
 def print_translation(result: TranslatedFile) -> None:

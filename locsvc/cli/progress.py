@@ -5,13 +5,16 @@ from __future__ import annotations
 import subprocess
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from .domain.errors import StageFailed
-from .services.episodes import episode_view
-from .wiring import Context
+from ..domain.errors import StageFailed
+from ..services.episodes import episode_view
+
+if TYPE_CHECKING:
+    from ..ports import Context
 
 POLL_SECONDS = 0.5
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from .cli_support import console, context, fail, load_settings, require_schema
-from .domain.access import Role
-from .domain.errors import LocsvcError
+from ..domain.access import Role
+from ..domain.errors import LocsvcError
+from .support import console, context, fail, load_settings, require_schema
 
 
 @click.group()
@@ -23,8 +23,8 @@ def users() -> None:
 @click.option("--shows", default="", help="Comma list of show slugs.")
 def users_create(name: str, role: str, languages: str, shows: str) -> None:
     """Create a user and print its API token (shown only once)."""
-    from .adapters.db.engine import Database
-    from .services.auth import create_user
+    from ..adapters.db.engine import Database
+    from ..services.auth import create_user
 
     settings = load_settings()
     require_schema(settings)
@@ -40,8 +40,8 @@ def users_create(name: str, role: str, languages: str, shows: str) -> None:
 @click.argument("name")
 def users_rotate(name: str) -> None:
     """Print a new token for NAME; the old one stops working."""
-    from .adapters.db.engine import Database
-    from .services.auth import rotate_token
+    from ..adapters.db.engine import Database
+    from ..services.auth import rotate_token
 
     settings = load_settings()
     require_schema(settings)
@@ -55,8 +55,8 @@ def users_rotate(name: str) -> None:
 @click.argument("name")
 def users_revoke(name: str) -> None:
     """Revoke NAME's token (the user and its history stay)."""
-    from .adapters.db.engine import Database
-    from .services.auth import revoke_user
+    from ..adapters.db.engine import Database
+    from ..services.auth import revoke_user
 
     settings = load_settings()
     require_schema(settings)
@@ -83,8 +83,8 @@ def glossary_sync() -> None:
 
 
 def sync_glossaries(ctx, quiet: bool = True) -> None:
-    from .services.episodes import LOCAL_PRINCIPAL
-    from .services.glossaries import sync_glossary_dir
+    from ..services.episodes import LOCAL_PRINCIPAL
+    from ..services.glossaries import sync_glossary_dir
 
     directory = ctx.settings.glossary_dir
     if not directory.is_dir():
@@ -105,8 +105,8 @@ def sync_glossaries(ctx, quiet: bool = True) -> None:
 @click.option("--target", required=True, help="Target language (a column of the file).")
 def glossary_import(file: Path, show: str, source: str, target: str) -> None:
     """Import a CSV/TSV glossary as the show's newest version for the pair."""
-    from .services.episodes import LOCAL_PRINCIPAL
-    from .services.glossaries import import_glossary
+    from ..services.episodes import LOCAL_PRINCIPAL
+    from ..services.glossaries import import_glossary
 
     ctx = context()
     try:

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from .cli_support import console, context, fail, own_worker_unless_one_is_alive
-from .domain.errors import LocsvcError
+from ..domain.errors import LocsvcError
+from .support import console, context, fail, own_worker_unless_one_is_alive
 
 REFRESH_SECONDS = 1.0
 STYLE = {"done": "green", "skipped": "dim", "failed": "red", "cancelled": "yellow",
@@ -44,7 +44,7 @@ def _cell(cell: dict | None) -> str:
 
 
 def watch(ctx, rollout_id: str, out: Console) -> dict:
-    from .services.rollouts import rollout_view
+    from ..services.rollouts import rollout_view
 
     view = rollout_view(ctx, rollout_id)
     with Live(matrix(view), console=out, refresh_per_second=2) as live:
@@ -71,8 +71,8 @@ def rollout() -> None:
 def create(show: str | None, episodes: str, languages: str, priority: str,
            glossary: str | None, watch_flag: bool) -> None:  # fmt: skip
     """Plan and start a rollout; print its id."""
-    from .services.episodes import LOCAL_PRINCIPAL
-    from .services.rollouts import NewRollout, create_rollout
+    from ..services.episodes import LOCAL_PRINCIPAL
+    from ..services.rollouts import NewRollout, create_rollout
 
     ctx = context()
     body = {
@@ -96,7 +96,7 @@ def create(show: str | None, episodes: str, languages: str, priority: str,
 @click.option("--watch", "watch_flag", is_flag=True, help="Refresh until it finishes.")
 def status(rollout_id: str, watch_flag: bool) -> None:
     """The rollout's matrix, totals and ETA."""
-    from .services.rollouts import rollout_view
+    from ..services.rollouts import rollout_view
 
     ctx = context()
     try:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from .config import Settings
-from .domain.errors import LocsvcError
+from ..config import Settings
+from ..domain.errors import ConfigError, LocsvcError
 
 console = Console(stderr=True)
 
@@ -28,19 +28,30 @@ def fail(error: LocsvcError, exit_code: int = 1) -> None:
     sys.exit(exit_code)
 
 
+@contextmanager
+def stop_on_config_error() -> Iterator[None]:
+    """A bad LOCSVC_* variable stops the command at start: one line naming it, exit 2."""
+    try:
+        yield
+    except ConfigError as error:
+        console.print(f"[bold red]error[/] ({error.code}): {error.message}", soft_wrap=True)
+        sys.exit(2)
+
+
 def context():
     """The process's Context, with the schema checked (the embedded default migrates)."""
-    from .app import create_app
+    from ..app import create_app
+    from ..app_context import context_of
 
     require_schema(load_settings())
-    return create_app().extensions["locsvc"]
+    return context_of(create_app())
 
 
 def require_schema(settings: Settings) -> None:
     """The embedded default migrates itself on first use; a configured database must
     have been upgraded with `locsvc db upgrade` (one process, not every replica)."""
-    from .adapters.db.engine import make_engine
-    from .adapters.db.migrate import require_current, upgrade
+    from ..adapters.db.engine import make_engine
+    from ..adapters.db.migrate import require_current, upgrade
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if settings.database_url is None:
@@ -91,7 +102,7 @@ def stop_worker(process: subprocess.Popen, grace_s: float = 30) -> None:
 
 
 def worker_alive(ctx) -> bool:
-    from .services.workers import live_worker_count
+    from ..services.workers import live_worker_count
 
     return live_worker_count(ctx.db, ctx.settings) > 0
 

@@ -1,0 +1,36 @@
+"""The `locsvc` command line: the `main` group and its commands, one module per concern.
+
+    serve      db upgrade, worker, api, up (and the hidden prepare-serving)
+    localize   localize, translate, qc: the pipeline and its parts on local files
+    admin      users, glossary
+    rollout    rollout create|status
+    progress, reports, support: what the commands share
+
+Every command imports this package, gunicorn's master included: its modules import only
+click, rich and the domain at the top; the app and its services load inside commands."""
+
+from __future__ import annotations
+
+import click
+
+from .admin import glossary, users
+from .localize import localize, qc, translate
+from .rollout import rollout
+from .serve import api, db, prepare_serving, up, worker
+from .support import stop_on_config_error
+
+
+class _Main(click.Group):
+    def invoke(self, ctx: click.Context):
+        with stop_on_config_error():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Main)
+def main() -> None:
+    """locsvc: localization pipeline service for TV and film."""
+
+
+for command in (db, worker, api, prepare_serving, up, localize, qc, translate,
+                users, glossary, rollout):  # fmt: skip
+    main.add_command(command)

@@ -1,0 +1,76 @@
+"""The pipeline's stages as one registry: each declares its name and the queue it runs
+on, and turns a StageJob into a StageResult (see ``base``). A new stage is one entry."""
+
+from __future__ import annotations
+
+from ...domain.pipeline import (
+    DUB_PREFIX,
+    QUEUE_ASR,
+    QUEUE_MT,
+    QUEUE_TTS,
+    TRANSLATE_PREFIX,
+    Stage,
+    StageName,
+    dub_language,
+    translation_language,
+)
+from .base import (
+    PIPELINE_AUTHOR,
+    DetectedLanguage,
+    NewRevision,
+    PipelineStage,
+    Progress,
+    StageJob,
+    StageResult,
+    add_pipeline_revision,
+    read_job,
+)
+from .dub import dub
+from .source import detect_shots, extract_audio, probe, segment, transcribe, write_track
+from .translation import translate
+
+SOURCE_STAGES: dict[str, PipelineStage] = {
+    stage.name: stage
+    for stage in (
+        PipelineStage(Stage.PROBE, QUEUE_ASR, probe),
+        PipelineStage(Stage.EXTRACT_AUDIO, QUEUE_ASR, extract_audio),
+        PipelineStage(Stage.DETECT_SHOTS, QUEUE_ASR, detect_shots),
+        PipelineStage(Stage.TRANSCRIBE, QUEUE_ASR, transcribe),
+        PipelineStage(Stage.SEGMENT, QUEUE_ASR, segment),
+        PipelineStage(Stage.WRITE_TRACK, QUEUE_ASR, write_track),
+    )
+}
+# One stage per target language: "translate:es", "dub:es".
+TRANSLATION = PipelineStage(TRANSLATE_PREFIX, QUEUE_MT, translate)
+DUB = PipelineStage(DUB_PREFIX, QUEUE_TTS, dub)
+
+
+def stage_for(name: StageName) -> PipelineStage:
+    if translation_language(name) is not None:
+        return TRANSLATION
+    if dub_language(name) is not None:
+        return DUB
+    return SOURCE_STAGES[Stage(name)]
+
+
+def queue_of(name: StageName) -> str:
+    """The queue a stage runs on: the kind of work it is (asr, mt or tts)."""
+    return stage_for(name).queue
+
+
+__all__ = [
+    "DUB",
+    "PIPELINE_AUTHOR",
+    "SOURCE_STAGES",
+    "TRANSLATION",
+    "DetectedLanguage",
+    "NewRevision",
+    "PipelineStage",
+    "Progress",
+    "StageJob",
+    "StageResult",
+    "add_pipeline_revision",
+    "queue_of",
+    "read_job",
+    "stage_for",
+]
