@@ -11,11 +11,10 @@ from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from flask import Flask
 from kombu.exceptions import ChannelError
 
-from locsvc.adapters.db.models import utcnow
-from locsvc.adapters.db.repositories import WorkerRegistry
 from locsvc.app_context import context_of
 from locsvc.ports import Context
 from locsvc.services.pipeline import requeue_lost_stages, requeue_stale_stages
+from locsvc.services.workers import worker_beat, worker_left
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +40,10 @@ class Maintenance:
 
     def _on_shutdown(self, **_: object) -> None:
         self._stop.set()
-        with self.ctx.db.session() as session:
-            WorkerRegistry(session).leave(self.hostname)
+        worker_left(self.ctx, self.hostname)
 
     def _beat(self) -> None:
-        with self.ctx.db.session() as session:
-            WorkerRegistry(session).beat(
-                self.hostname,
-                self.queues,
-                os.getpid(),
-                utcnow(),
-                self.ctx.settings.uses_embedded_queue,
-            )
+        worker_beat(self.ctx, self.hostname, self.queues, os.getpid())
 
     def _queue_is_empty(self, queue: str) -> bool:
         """Whether the broker holds no message for ``queue`` (Redis and the embedded

@@ -3,6 +3,9 @@ human, from the records the pipeline and the review loop keep anyway."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..adapters.db.models import AuditEntry, Episode, Review, StageRun, Track
 from ..adapters.db.repositories import AuditLog, EpisodeRepository, ReviewRepository
 from ..ports import Context
 from .timestamps import iso
@@ -15,104 +18,129 @@ def provenance(ctx: Context, episode_id: str) -> dict:
         actions = AuditLog(session).for_targets(
             [f"episode:{episode_id}", *(f"review:{r.id}" for r in reviews)]
         )
-        stages = {s.name: s for s in episode.stages}
-        transcribe = stages.get("transcribe")
-        asr = (transcribe.artifact_info or {}) if transcribe else {}
         return {
-            "episode": {
-                "id": episode.id,
-                "title": episode.title,
-                "show": episode.show,
-                "created_by": episode.created_by,
-                "created_at": iso(episode.created_at),
-            },
-            "source_media": {
-                "sha256": episode.media_sha256,
-                "size": episode.media_size,
-                "filename": episode.original_filename,
-                "probe": episode.media_info,
-            },
-            "models": [
-                {
-                    "kind": "asr",
-                    "name": asr.get("model"),
-                    "sha256": asr.get("model_sha256"),
-                    "parameters": asr.get("parameters"),
-                    "language": asr.get("language"),
-                },
-                *(
-                    {
-                        "kind": "mt",
-                        "language": s.name.split(":", 1)[1],
-                        **((s.artifact_info or {}).get("engine") or {}),
-                    }
-                    for s in episode.stages
-                    if s.name.startswith("translate:") and s.artifact_info
-                ),
-                *(
-                    {
-                        "kind": "tts",
-                        "language": s.name.split(":", 1)[1],
-                        **((s.artifact_info or {}).get("voice") or {}),
-                    }
-                    for s in episode.stages
-                    if s.name.startswith("dub:") and (s.artifact_info or {}).get("voice")
-                ),
-            ],  # fmt: skip
-            "stages": [
-                {
-                    "name": s.name,
-                    "status": s.status,
-                    "attempts": s.attempts,
-                    "worker": s.claimed_by,
-                    "started_at": iso(s.started_at),
-                    "finished_at": iso(s.finished_at),
-                    "artifact_sha256": s.artifact_sha256,
-                    "info": s.artifact_info,
-                }
-                for s in episode.stages
-            ],
-            "tracks": [
-                {
-                    "language": track.language,
-                    "kind": track.kind,
-                    "revisions": [
-                        {
-                            "number": r.number,
-                            "author": r.author,
-                            "created_at": iso(r.created_at),
-                            "cues_sha256": r.cues_sha256,
-                            "made_with": r.info,
-                            "qc": r.qc,
-                        }
-                        for r in track.revisions
-                    ],
-                    "reviews": [
-                        {
-                            "id": r.id,
-                            "round": r.round,
-                            "state": r.state,
-                            "approved_revision": r.approved_revision,
-                            "approved_by": r.approved_by,
-                            "approved_at": iso(r.approved_at),
-                            "waiver": r.waiver,
-                            "post_edit": r.post_edit,
-                        }
-                        for r in reviews
-                        if r.track_id == track.id
-                    ],
-                }
-                for track in episode.tracks
-            ],
-            "human_actions": [
-                {
-                    "at": iso(a.at),
-                    "actor": a.actor,
-                    "action": a.action,
-                    "target": a.target,
-                    "before": a.before,
-                    "after": a.after,
-                }
-                for a in actions
-            ],
+            "episode": _episode_view(episode),
+            "source_media": _source_media_view(episode),
+            "models": _models_view(episode),
+            "stages": [_stage_view(s) for s in episode.stages],
+            "tracks": [_track_view(track, reviews) for track in episode.tracks],
+            "human_actions": [_action_view(a) for a in actions],
         }
+
+
+def _episode_view(episode: Episode) -> dict:
+    return {
+        "id": episode.id,
+        "title": episode.title,
+        "show": episode.show,
+        "created_by": episode.created_by,
+        "created_at": iso(episode.created_at),
+    }
+
+
+def _source_media_view(episode: Episode) -> dict:
+    return {
+        "sha256": episode.media_sha256,
+        "size": episode.media_size,
+        "filename": episode.original_filename,
+        "probe": episode.media_info,
+    }
+
+
+def _models_view(episode: Episode) -> list[dict]:
+    """The ASR model, then the MT engine and the TTS voice behind each language."""
+    return [_asr_model(episode), *_mt_engines(episode), *_tts_voices(episode)]
+
+
+def _asr_model(episode: Episode) -> dict:
+    stages = {s.name: s for s in episode.stages}
+    transcribe = stages.get("transcribe")
+    asr = (transcribe.artifact_info or {}) if transcribe else {}
+    return {
+        "kind": "asr",
+        "name": asr.get("model"),
+        "sha256": asr.get("model_sha256"),
+        "parameters": asr.get("parameters"),
+        "language": asr.get("language"),
+    }
+
+
+def _mt_engines(episode: Episode) -> list[dict]:
+    return [
+        {
+            "kind": "mt",
+            "language": s.name.split(":", 1)[1],
+            **((s.artifact_info or {}).get("engine") or {}),
+        }
+        for s in episode.stages
+        if s.name.startswith("translate:") and s.artifact_info
+    ]
+
+
+def _tts_voices(episode: Episode) -> list[dict]:
+    return [
+        {
+            "kind": "tts",
+            "language": s.name.split(":", 1)[1],
+            **((s.artifact_info or {}).get("voice") or {}),
+        }
+        for s in episode.stages
+        if s.name.startswith("dub:") and (s.artifact_info or {}).get("voice")
+    ]
+
+
+def _stage_view(stage: StageRun) -> dict:
+    return {
+        "name": stage.name,
+        "status": stage.status,
+        "attempts": stage.attempts,
+        "worker": stage.claimed_by,
+        "started_at": iso(stage.started_at),
+        "finished_at": iso(stage.finished_at),
+        "artifact_sha256": stage.artifact_sha256,
+        "info": stage.artifact_info,
+    }
+
+
+def _track_view(track: Track, reviews: Sequence[Review]) -> dict:
+    """A track's revisions and its review rounds."""
+    return {
+        "language": track.language,
+        "kind": track.kind,
+        "revisions": [
+            {
+                "number": r.number,
+                "author": r.author,
+                "created_at": iso(r.created_at),
+                "cues_sha256": r.cues_sha256,
+                "made_with": r.info,
+                "qc": r.qc,
+            }
+            for r in track.revisions
+        ],
+        "reviews": [_review_round_view(r) for r in reviews if r.track_id == track.id],
+    }
+
+
+def _review_round_view(review: Review) -> dict:
+    return {
+        "id": review.id,
+        "round": review.round,
+        "state": review.state,
+        "approved_revision": review.approved_revision,
+        "approved_by": review.approved_by,
+        "approved_at": iso(review.approved_at),
+        "waiver": review.waiver,
+        "post_edit": review.post_edit,
+    }
+
+
+def _action_view(action: AuditEntry) -> dict:
+    return {
+        "at": iso(action.at),
+        "actor": action.actor,
+        "action": action.action,
+        "target": action.target,
+        "before": action.before,
+        "after": action.after,
+    }

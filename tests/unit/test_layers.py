@@ -27,7 +27,7 @@ LAYERS = [
     ("locsvc.http", "http"),  # what the API and the review page share: schemas, validation
     ("locsvc.api", "api"),
     ("locsvc.web", "web"),
-    ("locsvc.cli", "cli"),  # the cli/ package, and cli_*.py while they sit at the root
+    ("locsvc.cli", "cli"),  # the command line package
     ("workers", "workers"),
     ("locsvc.app_context", "context"),  # current_context(): the accessor views and tasks share
     ("locsvc.app", "app"),  # create_app: the Flask process, over api, web and workers
@@ -39,7 +39,8 @@ FORBIDDEN = {
     "services": {"api", "web", "workers", "cli", "wiring", "app"},
     "adapters": {"services", "api", "web", "workers", "cli", "wiring", "app"},
     "context": {"api", "web", "workers", "cli", "app"},
-    "workers": {"api", "web", "cli"},
+    # thin tasks: services (and the domain, ports and context they take), nothing below
+    "workers": {"api", "web", "cli", "adapters", "wiring"},
     "config": {"ports", "adapters", "services", "api", "web", "workers", "cli", "wiring", "app"},
 }
 # Ports import only the domain at run time; for type annotations also the settings and
