@@ -156,20 +156,7 @@ def act(
         }
         latest = TrackRepository(session).latest_revisions([row.track_id]).get(row.track_id)
         if action is ReviewAction.APPROVE:
-            if latest is None:
-                raise Conflict(f"Review {review_id} has no revision to approve.")
-            check_four_eyes(
-                principal.name, _last_editor(session, row.track_id), before.assignee,
-                review_settings(session, row.show)["four_eyes"],
-            )  # fmt: skip
-            check_approvable((latest.qc or {}).get("errors", 0), waiver)
-            values.update(
-                approved_revision=latest.number,
-                approved_by=principal.name,
-                approved_at=now,
-                waiver=waiver.strip() if waiver else None,
-                post_edit=post_edit_rates(ctx, session, row.track_id, latest),
-            )
+            values.update(_approval(ctx, session, row, before, principal, latest, waiver, now))
         if action is ReviewAction.REOPEN:
             values.update(state=ReviewState.APPROVED.value, live=False)  # the old round stays
         if not reviews.update_if_unchanged(review_id, row.version, **values):
@@ -178,21 +165,69 @@ def act(
             )
         target_id = review_id
         if action is ReviewAction.REOPEN:
-            track = TrackRepository(session).get_by_id(row.track_id)
-            new_round = reviews.open_round(track, track.episode, round_number=after.round)
-            target_id = new_round.id
-        AuditLog(session).record(
-            principal.name,
-            f"review.{action.value}",
-            f"review:{review_id}",
-            {"state": before.state.value, "assignee": before.assignee},
-            {
-                "state": after.state.value,
-                "assignee": after.assignee,
-                "review_id": target_id,
-                "revision": latest.number if latest else None,
-                **({"waiver": waiver} if waiver else {}),
-                **({"comment": comment} if comment else {}),
-            },
+            target_id = _open_next_round(session, reviews, row, after)
+        _record_action(
+            session, action, principal, row, before, after, target_id, latest, waiver, comment
         )
     return get_review(ctx, target_id, principal)
+
+
+def _approval(
+    ctx: Context,
+    session,
+    row: ReviewRow,
+    before: Review,
+    principal: Principal,
+    latest: TrackRevision | None,
+    waiver: str | None,
+    now: datetime,
+) -> dict:
+    """The values an approval stores, once the four-eyes and QC rules allow it."""
+    if latest is None:
+        raise Conflict(f"Review {row.id} has no revision to approve.")
+    check_four_eyes(
+        principal.name, _last_editor(session, row.track_id), before.assignee,
+        review_settings(session, row.show)["four_eyes"],
+    )  # fmt: skip
+    check_approvable((latest.qc or {}).get("errors", 0), waiver)
+    return {
+        "approved_revision": latest.number,
+        "approved_by": principal.name,
+        "approved_at": now,
+        "waiver": waiver.strip() if waiver else None,
+        "post_edit": post_edit_rates(ctx, session, row.track_id, latest),
+    }
+
+
+def _open_next_round(session, reviews: ReviewRepository, row: ReviewRow, after: Review) -> int:
+    """A reopened review's track gets a new live round; its id."""
+    track = TrackRepository(session).get_by_id(row.track_id)
+    return reviews.open_round(track, track.episode, round_number=after.round).id
+
+
+def _record_action(
+    session,
+    action: ReviewAction,
+    principal: Principal,
+    row: ReviewRow,
+    before: Review,
+    after: Review,
+    target_id: int,
+    latest: TrackRevision | None,
+    waiver: str | None,
+    comment: str | None,
+) -> None:
+    AuditLog(session).record(
+        principal.name,
+        f"review.{action.value}",
+        f"review:{row.id}",
+        {"state": before.state.value, "assignee": before.assignee},
+        {
+            "state": after.state.value,
+            "assignee": after.assignee,
+            "review_id": target_id,
+            "revision": latest.number if latest else None,
+            **({"waiver": waiver} if waiver else {}),
+            **({"comment": comment} if comment else {}),
+        },
+    )

@@ -8,20 +8,21 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from ..adapters.db.models import utcnow
+from ..adapters.db.models import Review as ReviewRow
+from ..adapters.db.models import Track, utcnow
 from ..adapters.db.repositories import (
     AuditLog,
     EpisodeRepository,
     ReviewRepository,
     TrackRepository,
 )
-from ..adapters.formats import get_format, read_subtitles
+from ..adapters.formats import ParsedSubtitles, get_format, read_subtitles
 from ..adapters.formats.xliff import render_xliff
 from ..domain.access import Principal
 from ..domain.cues import Cue, check_monotonic
 from ..domain.errors import Conflict, InvalidRequest, NotFound, SubtitleUnreadable
 from ..domain.media import frames_per_second
-from ..domain.review import ReviewAction, ReviewState, transition
+from ..domain.review import Review, ReviewAction, ReviewState, transition
 from ..domain.revision_diff import diff_revisions
 from ..domain.sentences import plain_text
 from ..ports import Context
@@ -97,6 +98,33 @@ def upload_revision(
     """Store a corrected file as the track's next revision, by the linguist holding the
     review. Returns (the reply, whether a revision was created): the same cues as the
     latest revision create nothing. A broken file changes nothing."""
+    parsed = _parse_upload(data, filename)
+    stored = _check_and_store(ctx, episode_id, language, parsed, filename, principal)
+    if not stored.created:
+        return {"revision": stored.number, "unchanged": True}, False
+    qc = qc_track(ctx, episode_id, language, stored.number)
+    _record_qc_counts(ctx, episode_id, language, qc)
+    reply = {
+        "revision": stored.number,
+        "unchanged": False,
+        "author": principal.name,
+        "format": parsed.format,
+        "warnings": parsed.warnings,
+        "diff": diff_revisions(stored.before_cues, parsed.cues).to_dict(),
+        "qc": qc,
+    }
+    return reply, True
+
+
+@dataclass(frozen=True)
+class _StoredUpload:
+    number: int  # the new revision, or the latest one when nothing was created
+    created: bool
+    before_cues: list[Cue]  # the previous revision's cues (empty when nothing was created)
+
+
+def _parse_upload(data: bytes, filename: str) -> ParsedSubtitles:
+    """The uploaded file's cues, refused unless an upload format with cues in order."""
     parsed = read_subtitles(data, filename=filename)
     if parsed.format not in UPLOAD_FORMATS:
         raise InvalidRequest(
@@ -107,20 +135,27 @@ def upload_revision(
         check_monotonic(parsed.cues)
     except InvalidRequest as error:
         raise SubtitleUnreadable(error.message, **error.details) from error
+    return parsed
+
+
+def _check_and_store(
+    ctx: Context,
+    episode_id: str,
+    language: str,
+    parsed: ParsedSubtitles,
+    filename: str,
+    principal: Principal,
+) -> _StoredUpload:
+    """Every check first (a live claim, changed cues, readable show settings), then the
+    new revision and its audit entry, in one transaction."""
     cues_json = json.dumps([c.to_dict() for c in parsed.cues]).encode()
     with ctx.db.session() as session:
         track = TrackRepository(session).find(episode_id, language)
         reviews = ReviewRepository(session)
-        review = reviews.live_for_track(track.id)
-        if review is None:
-            raise Conflict(f"The {language} track is not in review yet.")
-        # Forbidden / Conflict unless this linguist holds a live claim on the review.
-        after = transition(
-            to_domain(review), ReviewAction.EDIT, principal, utcnow(), review_lease(ctx)
-        )
+        review, after = _claimed_review(ctx, reviews, track, principal)
         previous = track.revisions[-1]
         if previous.cues_sha256 == hashlib.sha256(cues_json).hexdigest():
-            return {"revision": previous.number, "unchanged": True}, False
+            return _StoredUpload(previous.number, created=False, before_cues=[])
         before_cues = load_cues(ctx, previous.cues_sha256)
         # The show's rules must be readable before anything is stored: a setting stored
         # before settings were validated is a Conflict naming it, not a revision without QC.
@@ -142,24 +177,30 @@ def upload_revision(
             {"revision": previous.number},
             {"revision": number, "file": filename, "format": parsed.format},
         )
-    qc = qc_track(ctx, episode_id, language, number)
-    with ctx.db.session() as session:  # the queue shows this revision's QC counts
+    return _StoredUpload(number, created=True, before_cues=before_cues)
+
+
+def _claimed_review(
+    ctx: Context, reviews: ReviewRepository, track: Track, principal: Principal
+) -> tuple[ReviewRow, Review]:
+    """The track's live review and that review after this linguist's edit."""
+    review = reviews.live_for_track(track.id)
+    if review is None:
+        raise Conflict(f"The {track.language} track is not in review yet.")
+    # Forbidden / Conflict unless this linguist holds a live claim on the review.
+    after = transition(to_domain(review), ReviewAction.EDIT, principal, utcnow(), review_lease(ctx))
+    return review, after
+
+
+def _record_qc_counts(ctx: Context, episode_id: str, language: str, qc: dict) -> None:
+    """The queue shows the latest revision's QC counts."""
+    with ctx.db.session() as session:
         stored = TrackRepository(session).find(episode_id, language).revisions[-1]
         stored.qc = {
             "errors": qc["summary"]["errors"],
             "warnings": qc["summary"]["warnings"],
             "glossary_issues": qc["summary"]["by_rule"].get("glossary", 0),
         }
-    reply = {
-        "revision": number,
-        "unchanged": False,
-        "author": principal.name,
-        "format": parsed.format,
-        "warnings": parsed.warnings,
-        "diff": diff_revisions(before_cues, parsed.cues).to_dict(),
-        "qc": qc,
-    }
-    return reply, True
 
 
 def deliverable(
