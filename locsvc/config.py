@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .domain.errors import ConfigError, InvalidRequest
+from .domain.pipeline import MT_ENGINES
 
 MB = 1024 * 1024
 
@@ -76,7 +77,10 @@ class Settings:
 
     @property
     def mt_engine_table(self) -> dict[tuple[str, str], str]:
-        return _pair_table("LOCSVC_MT_ENGINES", self.mt_engines, "ENGINE")
+        table = _pair_table("LOCSVC_MT_ENGINES", self.mt_engines, "ENGINE")
+        for engine in table.values():
+            _require_engine("LOCSVC_MT_ENGINES", engine)
+        return table
 
     @property
     def mt_engine_limit_table(self) -> dict[str, int]:
@@ -85,6 +89,7 @@ class Settings:
             engine, _, count = item.partition("=")
             if not engine.strip() or not count.strip().isdigit() or int(count) < 1:
                 raise ConfigError(f"LOCSVC_MT_ENGINE_LIMITS item {item!r} is not ENGINE=N.")
+            _require_engine("LOCSVC_MT_ENGINE_LIMITS", engine.strip())
             table[engine.strip()] = int(count)
         return table
 
@@ -121,6 +126,13 @@ class Settings:
         if "data_dir" in values:
             values["data_dir"] = Path(str(values["data_dir"]))
         return replace(self, **values)  # type: ignore[arg-type]
+
+
+def _require_engine(variable: str, engine: str) -> None:
+    if engine not in MT_ENGINES:
+        raise ConfigError(
+            f"{variable} names the MT engine {engine!r}; known: {', '.join(MT_ENGINES)}."
+        )
 
 
 def _pair_table(variable: str, raw: str, value_name: str) -> dict[tuple[str, str], str]:

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.errors import InvalidRequest, UnsupportedLanguagePair
+from ..domain.pipeline import MT_ENGINES
 from ..ports import Translator
 from . import mt_apertium, mt_bergamot
 from .mt_transformers import TransformersTranslator
 
 Pair = tuple[str, str]
-# Neural where we have it, rule-based elsewhere; an operator's own model first.
-PREFERENCE = ("transformers", "bergamot", "apertium")
+PREFERENCE = MT_ENGINES
 
 
 @dataclass(frozen=True)

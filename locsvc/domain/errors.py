@@ -20,7 +20,7 @@
     ├── SchemaOutOfDate           the database needs `locsvc db upgrade`
     └── ConfigError               a bad LOCSVC_* variable: the operator's, not a client's
 
-HTTP statuses live in api/errors.py, not here. Every exception keeps its
+HTTP statuses live in http/errors.py, not here. Every exception keeps its
 constructor arguments in ``args`` so that it pickles across Celery processes.
 """
 

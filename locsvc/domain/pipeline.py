@@ -62,6 +62,9 @@ QUEUE_ASR = "asr"  # the source chain (and its fan-out)
 QUEUE_MT = "mt"  # translations
 QUEUE_TTS = "tts"  # dubs
 ALL_QUEUES = (QUEUE_ASR, QUEUE_MT, QUEUE_TTS)
+# The MT engines, in order of preference for a pair: an operator's own model first, then
+# neural where we have it, rule-based elsewhere.
+MT_ENGINES = ("transformers", "bergamot", "apertium")
 
 
 def prerequisites(name: StageName) -> tuple[Stage, ...]:

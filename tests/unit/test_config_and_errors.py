@@ -62,6 +62,17 @@ def test_a_bad_variable_is_an_operators_error_naming_it(variable):
     assert status_for(caught.value) == 500
 
 
+@pytest.mark.parametrize(
+    "variable, value",
+    [("LOCSVC_MT_ENGINES", "en:es=bogus"), ("LOCSVC_MT_ENGINE_LIMITS", "bergamott=2")],
+)
+def test_an_unknown_engine_name_is_an_operators_error(variable, value):
+    # before: accepted, then the first upload with a target got a client's 400 (or, for a
+    # limit, the typo silently left the engine unlimited)
+    with pytest.raises(ConfigError, match="known: transformers, bergamot, apertium"):
+        Settings.from_env({variable: value})
+
+
 COMMANDS = [
     ["db", "upgrade"],
     ["worker"],

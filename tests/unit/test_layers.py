@@ -41,6 +41,9 @@ FORBIDDEN = {
     "context": {"api", "web", "workers", "cli", "app"},
     # thin tasks: services (and the domain, ports and context they take), nothing below
     "workers": {"api", "web", "cli", "adapters", "wiring"},
+    "http": {"api", "web", "workers", "cli", "app"},  # shared below api and web
+    "api": {"web", "workers", "cli"},
+    "web": {"api", "workers", "cli"},
     "config": {"ports", "adapters", "services", "api", "web", "workers", "cli", "wiring", "app"},
 }
 # Ports import only the domain at run time; for type annotations also the settings and
@@ -64,7 +67,7 @@ def layer_of(module: str) -> str:
     if module == "locsvc":
         return "package"  # __init__: the version, nothing imported
     for prefix, layer in LAYERS:
-        if module == prefix or module.startswith(prefix + ".") or module.startswith(prefix + "_"):
+        if module == prefix or module.startswith(prefix + "."):
             return layer
     raise AssertionError(f"{module} is in no layer")
 

@@ -1,4 +1,4 @@
-"""The source chain after the probe: audio, shots, transcript, cues, the source track.
+"""The source chain: probe, audio, shots, transcript, cues, the source track.
 Each reads the artifact of a stage before it and stores its own."""
 
 from __future__ import annotations
