@@ -1,4 +1,4 @@
-"""Test helpers: worker processes, waiting for episodes, WER."""
+"""Test helpers: worker and server processes, waiting on conditions, /proc, episodes, WER."""
 
 from __future__ import annotations
 
@@ -31,6 +31,69 @@ def env_for(overrides: dict) -> dict:
     return env
 
 
+def _wait_until_started(
+    process: subprocess.Popen,
+    ready,
+    timeout_s: float,
+    what: str,
+    timeout_message: str,
+    log_path: Path,
+) -> None:
+    """Until ``ready()``; RuntimeError if the process exits first, TimeoutError past the
+    deadline, each with the tail of its log."""
+    deadline = time.monotonic() + timeout_s
+    while not ready():
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited early:\n{log_path.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{timeout_message}:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
+def wait_for(condition, timeout_s: float, what: str):
+    """Poll ``condition`` until it returns something truthy, and return that; fail naming
+    ``what`` past ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+        time.sleep(0.05)
+    return result
+
+
+def live_processes() -> dict[int, list[str]]:
+    """Every running process (zombies left out: they run nothing) with its /proc stat
+    fields after the name: state, parent pid, process group, ... (Linux)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # the process ended meanwhile
+            continue
+        if fields[0] not in ("Z", "X"):
+            found[int(stat.parent.name)] = fields
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    return pid in live_processes()
+
+
+def children_of(pid: int) -> list[int]:
+    return [child for child, fields in live_processes().items() if int(fields[1]) == pid]
+
+
+def group_members(group: int) -> list[int]:
+    return [member for member, fields in live_processes().items() if int(fields[2]) == group]
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 class WorkerProcess:
     """A real `locsvc worker` in its own process group."""
 
@@ -53,13 +116,8 @@ class WorkerProcess:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + WORKER_START_TIMEOUT_S
-        while not self._registered():
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"worker did not start:\n{self.log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
+        _wait_until_started(self.process, self._registered, WORKER_START_TIMEOUT_S, "worker",
+                            "worker did not start", self.log_path)  # fmt: skip
 
     def _registered(self) -> bool:
         database = Database(self.settings.effective_database_url)
@@ -143,13 +201,8 @@ class ServerProcess:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not self._healthy():
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"server did not answer:\n{self.log()[-3000:]}")
-            time.sleep(0.2)
+        _wait_until_started(self.process, self._healthy, SERVER_START_TIMEOUT_S, "server",
+                            "server did not answer", self.log_path)  # fmt: skip
 
     def _healthy(self) -> bool:
         try:

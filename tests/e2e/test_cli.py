@@ -4,12 +4,23 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from ..conftest import ADMIN_TOKEN
-from ..helpers import env_for, free_port, http, multipart, srt_text, wer
+from ..helpers import (
+    ServerProcess,
+    children_of,
+    command_line,
+    env_for,
+    free_port,
+    http,
+    multipart,
+    pid_alive,
+    srt_text,
+    wait_for,
+    wer,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -121,68 +132,30 @@ def test_up_serves_the_api_with_a_worker(settings_overrides, data_dir, tmp_path)
 def test_a_killed_up_leaves_no_worker_running(settings_overrides, tmp_path):
     """SIGKILL gives `locsvc up` no chance to stop its worker: the worker must notice by
     itself (it shuts down when its parent dies) instead of running on alone."""
-    port = free_port()
-    log = open(tmp_path / "up.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(
-        [sys.executable, "-m", "locsvc.cli", "up", "--port", str(port)],
-        env=env_for(settings_overrides),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = ServerProcess(["up"], settings_overrides, tmp_path / "up.log")
+    server.start()
+    assert server.process is not None
     try:
-        wait_for(lambda: _worker_child(server.pid), 90, "the worker `up` starts")
-        worker = _worker_child(server.pid)
-        wait_for(lambda: _health_workers(port) >= 1, 90, "the worker to register")
-        server.kill()
-        server.wait()
-        wait_for(lambda: not _alive(worker), 60, f"the orphaned worker {worker} to stop")
+        worker = wait_for(lambda: _worker_child(server.process.pid), 90, "the worker up starts")
+        wait_for(lambda: _health_workers(server.base) >= 1, 90, "the worker to register")
+        server.process.kill()  # `up` alone: the worker is in a session of its own
+        server.process.wait()
+        wait_for(lambda: not pid_alive(worker), 60, f"the orphaned worker {worker} to stop")
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-def _children(pid: int) -> dict[int, str]:
-    """Child pids of ``pid`` with their command lines (the /proc parent links)."""
-    children = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:  # the process ended meanwhile
-            continue
-        if int(fields[1]) == pid:
-            children[int(stat.parent.name)] = command
-    return children
+        server.stop()
 
 
 def _worker_child(pid: int) -> int | None:
-    workers = [child for child, command in _children(pid).items() if " worker " in command]
+    workers = [child for child in children_of(pid) if " worker " in command_line(child)]
     return workers[0] if workers else None
 
 
-def _alive(pid: int) -> bool:
+def _health_workers(base: str) -> int:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
-
-
-def _health_workers(port: int) -> int:
-    try:
-        status, body = http(f"http://127.0.0.1:{port}/api/v1/health")
+        status, body = http(f"{base}/health")
     except OSError:
         return 0
     return json.loads(body)["workers"] if status == 200 else 0
-
-
-def wait_for(condition, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out after {timeout_s} s waiting for {what}"
-        time.sleep(0.1)
 
 
 def test_rollout_create_watch_on_the_embedded_default(

@@ -11,7 +11,7 @@ from locsvc.adapters.db.migrate import upgrade
 from locsvc.app import create_app
 
 from ..conftest import REDIS_URL
-from ..helpers import upload_episode
+from ..helpers import upload_episode, wait_for
 from .conftest import AUTH
 
 pytestmark = pytest.mark.slow
@@ -125,22 +125,14 @@ def test_redis_restarted_mid_rollout(deployment, season, start_worker):
 def restart_redis() -> None:
     """Redis as CI runs it, which keeps nothing on disk: every queued message is lost."""
     subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], check=False)
-    wait_for(lambda: not redis_answers(), "Redis did not stop")  # else the restart is a no-op
+    wait_for(lambda: not redis_answers(), 10, "Redis to stop")  # else the restart is a no-op
     subprocess.run(REDIS_SERVER, check=True)
-    wait_for(redis_answers, f"Redis did not come back at {REDIS_URL}")
+    wait_for(redis_answers, 10, f"Redis to come back at {REDIS_URL}")
 
 
 def redis_answers() -> bool:
     ping = subprocess.run(["redis-cli", "-p", "6379", "ping"], capture_output=True, text=True)
     return ping.stdout.strip() == "PONG"
-
-
-def wait_for(condition, failure: str, timeout_s: float = 10) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise RuntimeError(failure)
-        time.sleep(0.1)
 
 
 def test_engine_limits_hold_across_workers(deployment, season, start_worker):

@@ -14,7 +14,7 @@ from locsvc.adapters.db.migrate import upgrade
 from locsvc.app import create_app
 
 from ..conftest import ADMIN_TOKEN
-from ..integration.review_fixtures import build_cast
+from ..integration.review_fixtures import build_cast, claim_spanish
 from .executions import EXECUTIONS
 from .mutations import MUTATIONS, seeds
 
@@ -130,9 +130,7 @@ def service(tmp_path_factory, data_dir):
     client = app.test_client()
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     cast = build_cast(app, client, admin, data_dir)
-    review = client.get("/api/v1/reviews?language=es", headers=cast.auth("ana")).json["items"][0]
-    assert client.post(f"/api/v1/reviews/{review['id']}/claim",
-                       headers=cast.auth("ana")).status_code == 200  # fmt: skip
+    claim_spanish(client, cast)
     yield app, client, cast, admin
     app.extensions["locsvc"].db.dispose()
 

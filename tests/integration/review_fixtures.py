@@ -65,3 +65,17 @@ def build_cast(app, client, auth, data_dir) -> Cast:
 
     revoke_user(ctx.db, "gone", "test")
     return Cast(episode_id, tokens)
+
+
+def claim_spanish(client, cast: Cast) -> None:
+    """ "ana" claims the cast's Spanish track, as a linguist would from the queue."""
+    items = client.get("/api/v1/reviews?language=es", headers=cast.auth("ana")).json["items"]
+    (review,) = [i for i in items if i["episode_id"] == cast.episode_id]
+    claimed = client.post(f"/api/v1/reviews/{review['id']}/claim", headers=cast.auth("ana"))
+    assert claimed.status_code == 200, claimed.json
+
+
+def stored_objects(app) -> list:
+    """Every object in the app's storage (content-addressed files)."""
+    objects = app.extensions["locsvc"].storage.root / "objects"
+    return sorted(p for p in objects.rglob("*") if p.is_file())

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from .review_fixtures import SPANISH, build_cast
+from .review_fixtures import SPANISH, build_cast, claim_spanish, stored_objects
 
 CORRECTED = "".join(
     f"{n}\n00:00:{c.start_ms // 1000:02d},{c.start_ms % 1000:03d} --> "
@@ -19,16 +19,8 @@ CORRECTED = "".join(
 @pytest.fixture
 def cast(app, client, auth, data_dir):
     cast = build_cast(app, client, auth, data_dir)
-    items = client.get("/api/v1/reviews?language=es", headers=cast.auth("ana")).json["items"]
-    (review,) = [i for i in items if i["episode_id"] == cast.episode_id]
-    claim = client.post(f"/api/v1/reviews/{review['id']}/claim", headers=cast.auth("ana"))
-    assert claim.status_code == 200
+    claim_spanish(client, cast)
     return cast
-
-
-def stored_objects(app) -> list:
-    objects = app.extensions["locsvc"].storage.root / "objects"
-    return sorted(p.name for p in objects.rglob("*") if p.is_file())
 
 
 def upload(client, cast, who: str, body: str, name: str = "fix.srt"):

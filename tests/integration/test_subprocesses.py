@@ -6,13 +6,14 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from locsvc.adapters.subprocesses import run
 from locsvc.domain.errors import StageFailed, UnusableMedia
+
+from ..helpers import group_members, pid_alive, wait_for
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc (Linux)")
 
@@ -31,43 +32,11 @@ def family_script(record: Path) -> str:
     )
 
 
-def live_members(group: int) -> list[int]:
-    """Pids of the processes in ``group`` that are not zombies (a zombie waits to be reaped
-    by whoever adopted it; it runs nothing)."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            continue
-        state, process_group = fields[0], int(fields[2])
-        if process_group == group and state not in ("Z", "X"):
-            members.append(int(stat.parent.name))
-    return members
-
-
-def wait_for(condition, timeout_s: float, what: str):
-    deadline = time.monotonic() + timeout_s
-    while not (result := condition()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
-        time.sleep(0.05)
-    return result
-
-
 def recorded(record: Path) -> tuple[int, list[int]] | None:
     lines = record.read_text().split() if record.exists() else []
     if lines[-1:] != ["ready"]:
         return None
     return int(Path(f"{record}.group").read_text()), [int(pid) for pid in lines[:-1]]
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state not in ("Z", "X")
 
 
 def test_output_input_and_exit_status_come_back():
@@ -88,7 +57,7 @@ def test_a_timeout_kills_the_whole_group(tmp_path):
     group, pids = recorded(record) or pytest.fail("the family never started")
     assert len(pids) == 3
     wait_for(lambda: not any(map(pid_alive, pids)), 10, f"pids {pids} to end")
-    wait_for(lambda: live_members(group) == [], 10, f"group {group} to end")
+    wait_for(lambda: group_members(group) == [], 10, f"group {group} to end")
 
 
 def test_the_timeout_error_is_the_callers_choice():
@@ -107,11 +76,11 @@ def test_the_group_dies_with_its_caller(tmp_path, how):
     )  # fmt: skip
     try:
         group, pids = wait_for(lambda: recorded(record), 60, "the tool's family to start")
-        assert live_members(group)  # running, in a group of its own
+        assert group_members(group)  # running, in a group of its own
         caller.send_signal(how)
         caller.wait(timeout=30)
         wait_for(lambda: not any(map(pid_alive, pids)), 10, f"pids {pids} to end")
-        wait_for(lambda: live_members(group) == [], 10, f"group {group} to end")
+        wait_for(lambda: group_members(group) == [], 10, f"group {group} to end")
     finally:
         caller.kill()
         caller.wait()

@@ -21,7 +21,7 @@ from locsvc.app import create_app
 from locsvc.cli import main
 
 from ..conftest import ADMIN_TOKEN, DATA
-from .review_fixtures import build_cast
+from .review_fixtures import build_cast, claim_spanish
 
 CORPUS_DIR = DATA / "subtitles"
 CORPUS = sorted(
@@ -74,10 +74,7 @@ def claimed_track(tmp_path_factory, data_dir):
     upgrade(app.extensions["locsvc"].settings.effective_database_url)
     client = app.test_client()
     cast = build_cast(app, client, {"Authorization": f"Bearer {ADMIN_TOKEN}"}, data_dir)
-    items = client.get("/api/v1/reviews?language=es", headers=cast.auth("ana")).json["items"]
-    (review,) = [i for i in items if i["episode_id"] == cast.episode_id]
-    claimed = client.post(f"/api/v1/reviews/{review['id']}/claim", headers=cast.auth("ana"))
-    assert claimed.status_code == 200, claimed.json
+    claim_spanish(client, cast)
     yield client, cast
     app.extensions["locsvc"].db.dispose()
 

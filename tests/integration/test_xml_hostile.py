@@ -13,7 +13,7 @@ from locsvc.adapters.formats.xml import parse_untrusted_xml
 from locsvc.adapters.glossary_files import glossary_languages, read_glossary_file
 from locsvc.domain.errors import InvalidRequest, SubtitleUnreadable
 
-from .review_fixtures import build_cast
+from .review_fixtures import build_cast, claim_spanish, stored_objects
 
 TTML_BODY = (
     '<tt xmlns="http://www.w3.org/ns/ttml"><body><div>'
@@ -109,17 +109,9 @@ def test_the_guard_names_the_line_of_malformed_xml():
     assert refused.value.details["line"] == 3
 
 
-def stored_objects(app) -> list:
-    objects = app.extensions["locsvc"].storage.root / "objects"
-    return sorted(p for p in objects.rglob("*") if p.is_file())
-
-
 def test_an_amplified_xliff_upload_is_a_400_and_stores_nothing(app, client, auth, data_dir):
     cast = build_cast(app, client, auth, data_dir)
-    items = client.get("/api/v1/reviews?language=es", headers=cast.auth("ana")).json["items"]
-    (review,) = [i for i in items if i["episode_id"] == cast.episode_id]
-    claim = client.post(f"/api/v1/reviews/{review['id']}/claim", headers=cast.auth("ana"))
-    assert claim.status_code == 200
+    claim_spanish(client, cast)
     before = stored_objects(app)
     for who in ("ana", "bea"):  # the claim holder, and a linguist without the claim
         response = client.post(
