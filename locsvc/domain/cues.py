@@ -1,4 +1,5 @@
-"""Subtitle cues: times are integer milliseconds, text is a tuple of lines."""
+"""Subtitle cues: times are integer milliseconds, text is a tuple of lines, and each line
+may name its speaker (a dual-speaker event has one speaker per line)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,15 @@ class Cue:
     start_ms: int
     end_ms: int
     lines: tuple[str, ...]
+    # The speaker of each line (an episode's label such as "S1"), or () when unknown.
+    speakers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.speakers and len(self.speakers) != len(self.lines):
+            raise InvalidRequest(
+                f"A cue names {len(self.speakers)} speakers for {len(self.lines)} lines.",
+                start_ms=self.start_ms,
+            )
         # A zero-length cue is legal (QC flags it); one that ends before it starts is not.
         if self.start_ms < 0 or self.end_ms < self.start_ms:
             raise InvalidRequest(
@@ -27,12 +35,25 @@ class Cue:
     def text(self) -> str:
         return "\n".join(self.lines)
 
+    @property
+    def speaker_set(self) -> tuple[str, ...]:
+        """The cue's distinct speakers, in order of their lines."""
+        return tuple(dict.fromkeys(self.speakers))
+
     def to_dict(self) -> dict:
-        return {"start_ms": self.start_ms, "end_ms": self.end_ms, "lines": list(self.lines)}
+        data: dict = {"start_ms": self.start_ms, "end_ms": self.end_ms, "lines": list(self.lines)}
+        if self.speakers:  # absent when unknown: tracks made before diarization hash the same
+            data["speakers"] = list(self.speakers)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Cue:
-        return cls(data["start_ms"], data["end_ms"], tuple(data["lines"]))
+        return cls(
+            data["start_ms"],
+            data["end_ms"],
+            tuple(data["lines"]),
+            tuple(data.get("speakers") or ()),
+        )
 
 
 def check_monotonic(cues: Sequence[Cue]) -> None:

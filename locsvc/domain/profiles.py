@@ -28,6 +28,10 @@ class TimedTextProfile:
     min_gap_frames: int = 2
     # Japanese counts half-width characters as half a column; other languages count 1.
     half_width_counts_half: bool = False
+    # Dual-speaker events: each speaker's line starts with this mark (space included where
+    # the language puts one), on both lines or on the second only.
+    dialogue_dash: str = "-"
+    dash_first_line: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -45,6 +49,10 @@ _LANGUAGE_NUMBERS: dict[str, tuple[float, float, float, bool]] = {
 }
 _DEFAULT_NUMBERS = (42, 17, 13, False)
 
+# language -> (dialogue dash, on the first line too): the Netflix Timed Text Style Guide's
+# per-language pages (docs/timed-text.md). A hyphen without a space unless listed.
+_DIALOGUE_DASHES: dict[str, tuple[str, bool]] = {}
+
 
 def profile_for(
     language: str, audience: Audience | str = Audience.ADULT, **overrides: object
@@ -56,14 +64,27 @@ def profile_for(
         raise InvalidRequest(f"Unknown audience {audience!r}: adult or children.") from error
     primary = language.split("-")[0].lower()
     chars, adult_cps, children_cps, half_width = _LANGUAGE_NUMBERS.get(primary, _DEFAULT_NUMBERS)
+    dash, dash_first = _dialogue_dash(language)
     profile = TimedTextProfile(
         language=language,
         audience=audience,
         max_chars_per_line=chars,
         reading_speed_cps=adult_cps if audience is Audience.ADULT else children_cps,
         half_width_counts_half=half_width,
+        dialogue_dash=dash,
+        dash_first_line=dash_first,
     )
     try:
         return replace(profile, **overrides)  # type: ignore[arg-type]
     except TypeError as error:
         raise InvalidRequest(f"Unknown profile setting in {sorted(overrides)}.") from error
+
+
+def _dialogue_dash(language: str) -> tuple[str, bool]:
+    """The most specific entry: "fr-CA" before "fr"."""
+    tag = language.lower()
+    while tag:
+        if tag in _DIALOGUE_DASHES:
+            return _DIALOGUE_DASHES[tag]
+        tag = tag.rpartition("-")[0]
+    return "-", True

@@ -6,12 +6,14 @@ delivery; warnings are for the linguist's judgement."""
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from .cues import Cue
+from .dialogue import unmarked_speaker_change
 from .frames import Frames
 from .glossary import TermIssue
 from .profiles import TimedTextProfile
@@ -38,6 +40,7 @@ class Rule(StrEnum):
     UNTRANSLATED = "untranslated"
     GLOSSARY = "glossary"
     DUB_TOO_LONG = "dub_too_long"
+    SPEAKER_CHANGE = "speaker_change"
 
 
 SEVERITY: dict[Rule, Severity] = {
@@ -55,7 +58,18 @@ SEVERITY: dict[Rule, Severity] = {
     Rule.UNTRANSLATED: Severity.WARNING,  # names and exclamations may rightly stay as they are
     Rule.GLOSSARY: Severity.ERROR,  # a show's key term missing, or a forbidden one used
     Rule.DUB_TOO_LONG: Severity.WARNING,  # the dub plays it whole; the line wants shortening
+    # two speakers in a one-speaker event; a warning, as the speakers come from a model
+    Rule.SPEAKER_CHANGE: Severity.WARNING,
 }
+
+
+@dataclass(frozen=True)
+class SpokenWord:
+    """Who speaks when, from the diarization: the evidence for ``speaker_change``."""
+
+    start_ms: int
+    end_ms: int
+    speaker: str
 
 
 @dataclass(frozen=True)
@@ -117,14 +131,17 @@ def check(
     source: Sequence[Cue] | None = None,
     glossary_issues: Sequence[tuple[int, TermIssue]] = (),
     dub_overflows: Sequence[tuple[int, int]] = (),
+    spoken: Sequence[SpokenWord] = (),
 ) -> QcReport:
     """Every issue in ``cues`` against ``profile``; ``source`` (the source-language track,
     when this is a translation) enables the untranslated-text rule; ``glossary_issues``
     (cue number, issue) come from checking the translation against the show's glossary;
-    ``dub_overflows`` (cue number, ms) are lines its dub could not fit."""
+    ``dub_overflows`` (cue number, ms) are lines its dub could not fit; ``spoken`` (the
+    episode's words with their speakers) lets a cue that spans a speaker change be found."""
     issues: list[Issue] = []
     frames = Frames(frame_rate)
     source_texts = {_normalised(c.text) for c in source or ()} - {""}
+    heard = _speakers_heard(cues, spoken)
     for number, cue in enumerate(cues, start=1):
         found: list[tuple[Rule, float | str | None, float | str | None, str]] = []
         found += _text_rules(cue, profile)
@@ -133,6 +150,12 @@ def check(
             found += _neighbour_rules(cues[number - 2], cue, frames, profile)
         if source_texts and _normalised(cue.text) in source_texts:
             found.append((Rule.UNTRANSLATED, visible(cue.text), None, "same text as the source"))
+        if mixed := unmarked_speaker_change(cue, heard[number - 1]):
+            found.append((
+                Rule.SPEAKER_CHANGE, ", ".join(mixed), None,
+                "speakers change inside a one-speaker event: split it, or make it a "
+                "dual-speaker event (one line each, dialogue dashes)",
+            ))  # fmt: skip
         issues += [Issue(number, rule, SEVERITY[rule], v, lim, msg) for rule, v, lim, msg in found]
     for number, term in glossary_issues:
         expected = term.expected[0] if term.expected else None
@@ -147,6 +170,20 @@ def check(
         )  # fmt: skip
     issues.sort(key=lambda issue: issue.cue)
     return QcReport(tuple(issues), len(cues), profile, frame_rate)
+
+
+def _speakers_heard(cues: Sequence[Cue], spoken: Sequence[SpokenWord]) -> list[list[str]]:
+    """For each cue, in order, the speakers of the words whose middle falls inside it."""
+    heard: list[list[str]] = [[] for _ in cues]
+    if not spoken:
+        return heard
+    middles = sorted(((w.start_ms + w.end_ms) // 2, w.speaker) for w in spoken)
+    times = [m for m, _ in middles]
+    for index, cue in enumerate(cues):
+        begin = bisect.bisect_left(times, cue.start_ms)
+        end = bisect.bisect_left(times, cue.end_ms)
+        heard[index] = [speaker for _, speaker in middles[begin:end]]
+    return heard
 
 
 def _normalised(text: str) -> str:

@@ -8,7 +8,13 @@ frame of speech, out-time up to 12 frames after it, gaps under 12 frames closed 
 the 2-frame minimum, short events lengthened to the minimum duration where the
 next event allows, and in/out-times snapped to nearby shot changes. Words are never
 dropped or reordered: when the speech makes a rule impossible (a fast talker), the
-event is made as good as it can be and QC flags it."""
+event is made as good as it can be and QC flags it.
+
+Speakers: an event never joins two speakers' words as one speaker's text. Where a
+speaker's words are too brief to stand alone (a rapid exchange: "Hello." / "Hello."),
+they are joined with the next speaker's into a dual-speaker event, one speaker per line
+with the language's dialogue dash; a too-brief sentence is likewise joined with the same
+speaker's next one when both fit the event."""
 
 from __future__ import annotations
 
@@ -16,10 +22,11 @@ import bisect
 from collections.abc import Sequence
 
 from .cues import Cue, check_monotonic
+from .dialogue import dialogue_lines
 from .frames import Frames
 from .linebreak import break_lines, fits, tokens_of
 from .profiles import TimedTextProfile
-from .text import CLAUSE_END, SENTENCE_END
+from .text import CLAUSE_END, SENTENCE_END, line_width, visible
 from .transcript import Word
 from .wordlists import ABBREVIATIONS, break_words_for
 
@@ -28,6 +35,10 @@ OUT_TIME_MAX_FRAMES = 12  # out-time may run this far past the end of speech
 CLOSE_GAP_FRAMES = 12  # a gap shorter than this is closed to the minimum gap
 SNAP_TO_CUT_FRAMES = 7  # an in-time this close before a cut moves onto it
 CUT_LEAD_FRAMES = 12  # ...8-11 frames before a cut moves to 12 frames before it
+# A speaker's turn this close to the next one may share a dual-speaker event with it
+# (the second line then shows a little before it is spoken, as subtitlers do).
+DIALOGUE_GAP_MS = 1500
+LINGER_MS = 500  # about 12 frames: what an event may stay up after its speech
 
 
 def segment_words(
@@ -36,25 +47,44 @@ def segment_words(
     frame_rate: float,
     shot_changes_ms: Sequence[int] = (),
     end_limit_ms: int | None = None,
+    dual_spans: Sequence[tuple[int, int]] = (),
 ) -> list[Cue]:
     """Cues from timed words. ``end_limit_ms`` bounds how far an event may linger after
     its speech: the media's end for a source track, the source track's last out-time
-    for a translation."""
+    for a translation. ``dual_spans`` are the times of a translation's source events
+    that were dual-speaker: two speakers' words inside one of them share an event again."""
     words = [w for w in words if w.text.strip()]
-    groups = group_words(words, profile)
+    groups = join_brief_groups(group_words(words, profile), profile, dual_spans)
     frames = Frames(frame_rate)
     cuts = sorted(frames.nearest(ms) for ms in shot_changes_ms)
     limit = frames.floor(end_limit_ms) if end_limit_ms is not None else None
     spans = _time_groups(groups, profile, frames, cuts, limit)
     cues = [
-        Cue(frames.ms(start), frames.ms(end), break_lines(_text(group), profile))
+        _cue(frames.ms(start), frames.ms(end), group, profile)
         for (start, end), group in zip(spans, groups, strict=True)
     ]
     check_monotonic(cues)
     return cues
 
 
-def words_on_span(text: str, start_ms: int, end_ms: int, language: str) -> list[Word]:
+def _cue(start_ms: int, end_ms: int, group: list[Word], profile: TimedTextProfile) -> Cue:
+    speakers = _speakers(group)
+    if len(speakers) == 2:
+        first = [w for w in group if w.speaker == speakers[0]]
+        second = [w for w in group if w.speaker == speakers[1]]
+        lines = dialogue_lines(_text(first), _text(second), profile)
+        return Cue(start_ms, end_ms, lines, speakers)
+    lines = break_lines(_text(group), profile)
+    return Cue(start_ms, end_ms, lines, speakers * len(lines))
+
+
+def _speakers(group: Sequence[Word]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w.speaker for w in group if w.speaker is not None))
+
+
+def words_on_span(
+    text: str, start_ms: int, end_ms: int, language: str, speaker: str | None = None
+) -> list[Word]:
     """Text with no word times (a translation placed on its source's speech span):
     each word gets a share of the span in proportion to its characters, so the
     text can be segmented like recognised speech."""
@@ -65,7 +95,7 @@ def words_on_span(text: str, start_ms: int, end_ms: int, language: str) -> list[
     total, clock, words = sum(lengths), float(start_ms), []
     for token, length in zip(tokens, lengths, strict=True):
         duration = (end_ms - start_ms) * length / total
-        words.append(Word(round(clock), round(clock + duration), glue + token))
+        words.append(Word(round(clock), round(clock + duration), glue + token, speaker=speaker))
         clock += duration
     return words
 
@@ -104,7 +134,89 @@ def group_words(words: Sequence[Word], profile: TimedTextProfile) -> list[list[W
 
 
 def _ends_event(current: list[Word], word: Word) -> bool:
-    return ends_sentence(current[-1]) or word.start_ms - current[-1].end_ms >= PAUSE_BREAK_MS
+    return (
+        ends_sentence(current[-1])
+        or word.start_ms - current[-1].end_ms >= PAUSE_BREAK_MS
+        or word.speaker != current[-1].speaker
+    )
+
+
+def join_brief_groups(
+    groups: list[list[Word]],
+    profile: TimedTextProfile,
+    dual_spans: Sequence[tuple[int, int]] = (),
+) -> list[list[Word]]:
+    """Events too brief (or too dense) to read alone joined with the next: the same
+    speaker's next sentence, or the next speaker's turn as a dual-speaker event. Only
+    when the joined event fits the lines, columns and maximum duration and reads no
+    faster than the worse of the two; a source dual event's turns are joined again."""
+    joined: list[list[Word]] = []
+    for index, group in enumerate(groups):
+        next_start = groups[index + 1][0].start_ms if index + 1 < len(groups) else None
+        if joined and _should_join(joined[-1], group, next_start, profile, dual_spans):
+            joined[-1] = joined[-1] + group
+        else:
+            joined.append(group)
+    return joined
+
+
+def _should_join(
+    first: list[Word],
+    second: list[Word],
+    after: int | None,
+    profile: TimedTextProfile,
+    dual_spans: Sequence[tuple[int, int]],
+) -> bool:
+    speakers_first, speakers_second = _speakers(first), _speakers(second)
+    if len(speakers_first) > 1 or len(speakers_second) > 1:
+        return False  # a dual event takes no third turn
+    same = speakers_first == speakers_second
+    gap = second[0].start_ms - first[-1].end_ms
+    if gap >= (PAUSE_BREAK_MS if same else DIALOGUE_GAP_MS):
+        return False
+    if second[-1].end_ms - first[0].start_ms > profile.max_duration_ms:
+        return False
+    if same:
+        if not ends_sentence(first[-1]) or not fits(_text([*first, *second]), profile):
+            return False
+    elif not _fits_dual(first, second, profile):
+        return False
+    if not same and _inside_one(dual_spans, first[0].start_ms, second[-1].end_ms):
+        return True
+    alone = [
+        _reading(first, second[0].start_ms, profile),
+        _reading(second, after, profile),
+    ]
+    if not any(too_brief or speed > profile.reading_speed_cps for too_brief, speed in alone):
+        return False
+    _, speed = _reading([*first, *second], after, profile)  # dashes are not read as words
+    return speed <= max(profile.reading_speed_cps, *(s for _, s in alone))
+
+
+def _fits_dual(first: list[Word], second: list[Word], profile: TimedTextProfile) -> bool:
+    if profile.max_lines < 2:
+        return False
+    lines = dialogue_lines(_text(first), _text(second), profile)
+    limit = profile.max_chars_per_line
+    return all(line_width(line, profile.half_width_counts_half) <= limit for line in lines)
+
+
+def _reading(
+    group: list[Word], next_start: int | None, profile: TimedTextProfile
+) -> tuple[bool, float]:
+    """Whether an event of these words would be too brief, and how fast it would read,
+    given the time it can have before the next event (about: frames come later)."""
+    end = group[-1].end_ms + LINGER_MS
+    if next_start is not None:
+        end = min(end, next_start - 100)  # the next event's in-time, less a gap
+    shown_ms = max(end, group[-1].end_ms) - group[0].start_ms
+    characters = len(visible(_text(group)))
+    speed = characters / max(shown_ms, 1) * 1000
+    return shown_ms < profile.min_duration_ms, speed
+
+
+def _inside_one(spans: Sequence[tuple[int, int]], start_ms: int, end_ms: int) -> bool:
+    return any(begin <= start_ms and end_ms <= end for begin, end in spans)
 
 
 def _overflows(current: list[Word], word: Word, profile: TimedTextProfile) -> bool:

@@ -14,6 +14,7 @@ class Word:
     end_ms: int
     text: str
     probability: float = 1.0
+    speaker: str | None = None  # the diarization's label ("S1"), once it has run
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ MUTATIONS = {
     Rule.READING_SPEED: with_cue(1, Cue(3500, 4400, ("Far too many words to read in time",))),
     Rule.UNBALANCED_TAGS: with_cue(1, Cue(3500, 6000, ("<i>never closed",))),
     Rule.INVALID_CHARACTERS: with_cue(1, Cue(3500, 6000, ("broken \ufffd text",))),
+    Rule.SPEAKER_CHANGE: with_cue(
+        1, Cue(3500, 6000, ("ask not what your country", "can do for you."), ("S1", "S2"))
+    ),
 }
 
 

@@ -27,10 +27,21 @@ def test_every_word_kept_once_and_in_order():
 
 
 def test_sentence_end_and_long_pause_start_new_events():
+    words = words_from("Hello there, my old friend. General Kenobi") + words_from(
+        "you are bold", 6000
+    )
+    assert [c.text for c in segment_words(words, EN, FPS)] == [
+        "Hello there, my old friend.",
+        "General Kenobi",
+        "you are bold",
+    ]
+
+
+def test_a_sentence_too_brief_to_read_alone_joins_the_next_one():
+    # "Hello there." alone would be up for 0.6 s, under the 833 ms minimum
     words = words_from("Hello there. General Kenobi") + words_from("you are bold", 6000)
     assert [c.text for c in segment_words(words, EN, FPS)] == [
-        "Hello there.",
-        "General Kenobi",
+        "Hello there. General Kenobi",
         "you are bold",
     ]
 
@@ -62,7 +73,7 @@ def test_the_last_event_lingers_no_further_than_the_end_limit():
 
 
 def test_small_gaps_are_closed_to_the_minimum():
-    words = words_from("First line here.", 0, 300) + words_from("Second.", 1300, 300)
+    words = words_from("First line here.", 0, 300) + words_from("Second line here.", 1300, 300)
     first, second = segment_words(words, EN, FPS)
     assert second.start_ms - first.end_ms == 2 * FRAME_MS
 
@@ -116,8 +127,8 @@ def test_no_words_no_cues():
 
 
 def test_abbreviations_and_initials_do_not_end_sentences():
-    cues = segment_words(words_from("And Mr. John F. Kennedy said so. Then"), EN, FPS)
-    assert [c.text for c in cues] == ["And Mr. John F. Kennedy said so.", "Then"]
+    cues = segment_words(words_from("And Mr. John F. Kennedy said so. Then he left"), EN, FPS)
+    assert [c.text for c in cues] == ["And Mr. John F. Kennedy said so.", "Then he left"]
 
 
 def test_an_overflowing_event_does_not_end_on_a_word_that_belongs_with_the_next():
