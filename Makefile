@@ -30,10 +30,15 @@ system-deps:  ## Debian packages, installed only when missing
 		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# The speaker encoder's weights ship in this wheel; its dependencies (torch, librosa,
+# webrtcvad) are not needed: locsvc runs the encoder in NumPy (locsvc/adapters/voice_encoder.py).
+SPEAKER_ENCODER := resemblyzer==0.1.4
+
+$(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-deps $(SPEAKER_ENCODER)
 	touch $@
 
 # nginx only to check docker-compose's proxy config (`nginx -t`): the Debian binary unpacked

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
+from .domain.diarization import Diarization, SpeakerHints
 from .domain.media import MediaInfo
 from .domain.pipeline import StageName
-from .domain.transcript import Transcript
+from .domain.transcript import Transcript, Word
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -97,6 +98,18 @@ class Transcriber(Protocol):
         language: str | None = None,
         on_progress: Callable[[float], None] | None = None,
     ) -> Transcript: ...
+
+
+class Diarizer(Protocol):
+    """Who speaks when: every recognised word labelled with a speaker."""
+
+    name: str
+
+    def diarize(
+        self, audio_path: Path, words: Sequence[Word], hints: SpeakerHints | None = None
+    ) -> Diarization: ...
+
+    def describe(self) -> dict: ...
 
 
 class MediaTool(Protocol):
@@ -204,6 +217,7 @@ class Context:
     storage: Storage
     media: MediaTool
     transcriber: Transcriber
+    diarizer: Diarizer
     translators: Translators
     synthesizers: Synthesizers
     mixer: DubMixer

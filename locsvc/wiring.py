@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .adapters.asr_faster_whisper import FasterWhisperTranscriber
 from .adapters.db.engine import Database
+from .adapters.diarizer import EmbeddingDiarizer
 from .adapters.dub_audio import FfmpegDubMixer
 from .adapters.media_ffmpeg import FfmpegMediaTool
 from .adapters.mt_registry import MtChoices, TranslatorPool
@@ -28,6 +29,7 @@ def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
             threads=settings.asr_threads,
             beam_size=settings.asr_beam_size,
         ),
+        diarizer=EmbeddingDiarizer(settings.speaker_model),
         translators=translators_for(settings),
         synthesizers=SynthesizerPool(settings.data_dir / "tts-cache"),
         mixer=FfmpegDubMixer(),

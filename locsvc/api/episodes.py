@@ -8,7 +8,8 @@ from ..app_context import current_context
 from ..domain.access import Role, require_role
 from ..domain.errors import InvalidRequest
 from ..domain.requests import NewEpisode, parse_targets
-from ..http.validation import Limits, check_text, form_text, json_body, query_int
+from ..domain.diarization import SpeakerHints
+from ..http.validation import Limits, check_text, form_count, form_text, json_body, query_int
 from ..services import dubbing, track_files
 from ..services import episodes as service
 from ..services import provenance as provenance_service
@@ -43,6 +44,11 @@ def create_episode():
         glossary=form_text("glossary", Limits.GLOSSARY) or None,
         priority=form_text("priority", Limits.PRIORITY) or "normal",
         due=form_text("due", Limits.DUE) or None,
+        speaker_hints=SpeakerHints(
+            speakers=form_count("speakers"),
+            min_speakers=form_count("min_speakers"),
+            max_speakers=form_count("max_speakers"),
+        ),
     )
     episode_id, created = service.create_episode(
         current_context(), upload.stream, meta, principal()

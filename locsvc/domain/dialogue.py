@@ -84,9 +84,7 @@ def unmarked_speaker_change(cue: Cue, heard: Sequence[str] = ()) -> tuple[str, .
     if len(named) > MAX_SPEAKERS_PER_EVENT:
         return named
     if len(named) == 2:
-        changes = [
-            i for i in range(1, len(cue.lines)) if cue.speakers[i] != cue.speakers[i - 1]
-        ]
+        changes = [i for i in range(1, len(cue.lines)) if cue.speakers[i] != cue.speakers[i - 1]]
         if any(not starts_with_dash(cue.lines[i]) for i in changes):
             return named
         return None

@@ -23,6 +23,7 @@ class Stage(StrEnum):
     EXTRACT_AUDIO = "extract_audio"
     DETECT_SHOTS = "detect_shots"
     TRANSCRIBE = "transcribe"
+    DIARIZE = "diarize"
     SEGMENT = "segment"
     WRITE_TRACK = "write_track"
 

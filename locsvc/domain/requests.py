@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from .diarization import SpeakerHints
 from .errors import InvalidRequest, UnsupportedLanguagePair
 from .glossary import DEFAULT_SCOPE
 from .media import frames_per_second
@@ -120,6 +121,7 @@ class NewEpisode:
     glossary: str | None = None  # a glossary id or a show slug; None: the episode's show
     priority: str = "normal"  # low, normal, high, urgent: the review queue's order
     due: str | None = None  # ISO 8601: when the reviewed tracks are due
+    speaker_hints: SpeakerHints = SpeakerHints()  # what the producer knows of the speakers
 
     def validated(self, engines: TargetEngines | None = None) -> NewEpisode:
         """Self, checked; target languages are checked only when ``engines`` is given."""

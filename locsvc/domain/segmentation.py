@@ -72,8 +72,7 @@ def _cue(start_ms: int, end_ms: int, group: list[Word], profile: TimedTextProfil
     if len(speakers) == 2:
         first = [w for w in group if w.speaker == speakers[0]]
         second = [w for w in group if w.speaker == speakers[1]]
-        lines = dialogue_lines(_text(first), _text(second), profile)
-        return Cue(start_ms, end_ms, lines, speakers)
+        return Cue(start_ms, end_ms, dialogue_lines(_text(first), _text(second), profile), speakers)
     lines = break_lines(_text(group), profile)
     return Cue(start_ms, end_ms, lines, speakers * len(lines))
 

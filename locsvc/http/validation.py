@@ -65,6 +65,16 @@ def form_text(name: str, limit: int, default: str = "") -> str:
     return check_text(request.form.get(name, default).strip(), name, limit)
 
 
+def form_count(name: str) -> int | None:
+    """An optional small whole number in a multipart form field (a speaker count)."""
+    raw = form_text(name, 3)
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise InvalidRequest(f"`{name}` is a whole number.", field=name)
+    return int(raw)
+
+
 def reject_nul_bytes() -> None:
     """A ``before_request`` hook: no NUL byte in the path, query or headers (PostgreSQL
     refuses them in text, and no legitimate input has one). Form fields and JSON bodies

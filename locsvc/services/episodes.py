@@ -85,6 +85,7 @@ def create_episode(
                     media_info=info.to_dict(),
                     asr_model=ctx.settings.asr_model,
                     glossary=meta.glossary,
+                    speaker_hints=meta.speaker_hints.to_dict() or None,
                     priority=PRIORITIES[meta.priority],
                     due_at=meta.due_at(),
                     created_by=principal.name,

@@ -82,6 +82,7 @@ def test_upload_is_accepted_and_reported(app, client, auth, data_dir):
         "extract_audio",
         "detect_shots",
         "transcribe",
+        "diarize",
         "segment",
         "write_track",
     ]

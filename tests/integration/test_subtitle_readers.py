@@ -1,5 +1,6 @@
 """The parser corpus from shared/data/subtitles, untouched: every file read or refused."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,8 @@ def test_youtube_cues_without_blank_lines_are_split_with_a_warning():
 def test_round_trip_keeps_text_and_times_exactly(name, fmt):
     cues = read(name).cues
     rendered = get_format(fmt).render(cues)
+    if fmt == "srt":  # SRT has no speaker markup: WebVTT voices are not written
+        cues = [replace(cue, speakers=()) for cue in cues]
     assert read_subtitles(rendered.encode(), fmt=fmt).cues == cues
 
 

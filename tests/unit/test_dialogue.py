@@ -46,7 +46,9 @@ def test_two_speakers_are_never_joined_as_one_speakers_text():
             assert all(line.startswith("-") for line in cue.lines)
         else:
             assert len(cue.speaker_set) == 1
-    assert " ".join(t.text for c in cues for t in turns_of(c)) == "I think we should go now right away"
+    assert (
+        " ".join(t.text for c in cues for t in turns_of(c)) == "I think we should go now right away"
+    )
 
 
 def test_turns_that_stand_alone_stay_apart():

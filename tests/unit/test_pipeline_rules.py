@@ -19,6 +19,7 @@ STALE = timedelta(seconds=60)
 
 
 def states(*statuses: StageStatus, heartbeat=NOW) -> list[StageState]:
+    """One status per source stage: probe, extract, shots, transcribe, diarize, segment, write."""
     return [
         StageState(name, status, heartbeat)
         for name, status in zip(SOURCE_PIPELINE, statuses, strict=True)
@@ -29,34 +30,34 @@ D, P, R, F = StageStatus.DONE, StageStatus.PENDING, StageStatus.RUNNING, StageSt
 
 
 def test_episode_status_follows_stages():
-    assert episode_status(states(D, P, P, P, P, P)) == EpisodeStatus.QUEUED
-    assert episode_status(states(D, R, P, P, P, P)) == EpisodeStatus.PROCESSING
-    assert episode_status(states(D, D, P, P, P, P)) == EpisodeStatus.PROCESSING
-    assert episode_status(states(D, D, D, F, P, P)) == EpisodeStatus.FAILED
-    assert episode_status(states(D, D, D, D, D, D)) == EpisodeStatus.READY
+    assert episode_status(states(D, P, P, P, P, P, P)) == EpisodeStatus.QUEUED
+    assert episode_status(states(D, R, P, P, P, P, P)) == EpisodeStatus.PROCESSING
+    assert episode_status(states(D, D, P, P, P, P, P)) == EpisodeStatus.PROCESSING
+    assert episode_status(states(D, D, D, F, P, P, P)) == EpisodeStatus.FAILED
+    assert episode_status(states(D, D, D, D, D, D, D)) == EpisodeStatus.READY
 
 
 def test_stage_waits_for_earlier_stages():
-    assert may_claim(states(D, P, P, P, P, P), Stage.EXTRACT_AUDIO, NOW, STALE)
-    assert not may_claim(states(D, P, P, P, P, P), Stage.TRANSCRIBE, NOW, STALE)
-    assert not may_claim(states(D, R, P, P, P, P), Stage.TRANSCRIBE, NOW, STALE)
+    assert may_claim(states(D, P, P, P, P, P, P), Stage.EXTRACT_AUDIO, NOW, STALE)
+    assert not may_claim(states(D, P, P, P, P, P, P), Stage.TRANSCRIBE, NOW, STALE)
+    assert not may_claim(states(D, R, P, P, P, P, P), Stage.TRANSCRIBE, NOW, STALE)
 
 
 def test_fresh_claim_is_respected_and_stale_claim_taken_over():
-    fresh = states(D, D, D, R, P, P, heartbeat=NOW - timedelta(seconds=10))
-    stale = states(D, D, D, R, P, P, heartbeat=NOW - timedelta(seconds=61))
+    fresh = states(D, D, D, R, P, P, P, heartbeat=NOW - timedelta(seconds=10))
+    stale = states(D, D, D, R, P, P, P, heartbeat=NOW - timedelta(seconds=61))
     assert not may_claim(fresh, Stage.TRANSCRIBE, NOW, STALE)
     assert may_claim(stale, Stage.TRANSCRIBE, NOW, STALE)
 
 
 def test_done_and_failed_stages_are_not_claimed_again():
-    assert not may_claim(states(D, D, D, D, P, P), Stage.TRANSCRIBE, NOW, STALE)
-    assert not may_claim(states(D, D, D, F, P, P), Stage.TRANSCRIBE, NOW, STALE)
+    assert not may_claim(states(D, D, D, D, P, P, P), Stage.TRANSCRIBE, NOW, STALE)
+    assert not may_claim(states(D, D, D, F, P, P, P), Stage.TRANSCRIBE, NOW, STALE)
 
 
 def test_first_unfinished():
-    assert first_unfinished(states(D, D, D, R, P, P)) == Stage.TRANSCRIBE
-    assert first_unfinished(states(D, D, D, D, D, D)) is None
+    assert first_unfinished(states(D, D, D, R, P, P, P)) == Stage.TRANSCRIBE
+    assert first_unfinished(states(D, D, D, D, D, D, D)) is None
 
 
 def with_translations(source: list[StageState], *statuses: StageStatus) -> list[StageState]:
@@ -74,21 +75,21 @@ def test_translation_stage_names_round_trip():
 
 
 def test_translation_waits_for_the_whole_source_track():
-    waiting = with_translations(states(D, D, D, D, D, R), P)
+    waiting = with_translations(states(D, D, D, D, D, D, R), P)
     assert not may_claim(waiting, "translate:es", NOW, STALE)
-    assert may_claim(with_translations(states(D, D, D, D, D, D), P), "translate:es", NOW, STALE)
+    assert may_claim(with_translations(states(D, D, D, D, D, D, D), P), "translate:es", NOW, STALE)
 
 
 def test_translations_do_not_wait_for_each_other():
-    running = with_translations(states(D, D, D, D, D, D), R, P)
+    running = with_translations(states(D, D, D, D, D, D, D), R, P)
     assert may_claim(running, "translate:pt-BR", NOW, STALE)
     assert not may_claim(running, "translate:es", NOW, STALE)  # held, fresh
 
 
 def test_episode_is_ready_only_when_its_translations_are():
-    assert episode_status(with_translations(states(*[D] * 6), D, R)) == EpisodeStatus.PROCESSING
-    assert episode_status(with_translations(states(*[D] * 6), D, D)) == EpisodeStatus.READY
-    assert episode_status(with_translations(states(*[D] * 6), D, F)) == EpisodeStatus.FAILED
+    assert episode_status(with_translations(states(*[D] * 7), D, R)) == EpisodeStatus.PROCESSING
+    assert episode_status(with_translations(states(*[D] * 7), D, D)) == EpisodeStatus.READY
+    assert episode_status(with_translations(states(*[D] * 7), D, F)) == EpisodeStatus.FAILED
 
 
 def test_dispatch_from_a_source_stage_carries_on_the_chain():

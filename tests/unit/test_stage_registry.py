@@ -37,4 +37,4 @@ def test_every_queue_has_a_stage_and_no_stage_another_queue():
 
 def test_an_unknown_stage_is_refused():
     with pytest.raises(ValueError):
-        stage_for("diarize")
+        stage_for("lipsync")

@@ -110,6 +110,8 @@ class Episode(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # A music-and-effects stem, when the delivery has one: dubs are mixed over it.
     me_stem_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # What the producer said about the speakers (SpeakerHints), for the diarize stage.
+    speaker_hints: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_by: Mapped[str] = mapped_column(String(200))
     # The client's Idempotency-Key: a repeated upload with it answers the first episode.
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -238,6 +240,43 @@ class ShowSettings(Base):
     show: Mapped[str] = mapped_column(String(200), primary_key=True)
     timed_text: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class EpisodeSpeaker(Base):
+    """A speaker the diarization found in an episode: the label its cues carry ("S1"),
+    the name a person gave or the show's voice prints matched, and the voice itself."""
+
+    __tablename__ = "episode_speakers"
+    __table_args__ = (UniqueConstraint("episode_id", "label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    episode_id: Mapped[str] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    speech_ms: Mapped[int] = mapped_column(Integer, default=0)
+    centroid: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    pitch_hz: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # How the name came: "matched" (with its score) from the show's cast, or "named".
+    name_source: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    match_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class ShowCharacter(Base):
+    """A show's named speaker, kept across episodes: the voice print (mean embedding of
+    the episodes where a person named them) and the dub voice cast per language."""
+
+    __tablename__ = "show_characters"
+    __table_args__ = (UniqueConstraint("show", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    show: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    voice_print: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    print_episodes: Mapped[int] = mapped_column(Integer, default=0)
+    pitch_hz: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # language ("*" for any) -> {"engine": ..., "voice": ..., "cast_by": "auto" | a user}
+    voices: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

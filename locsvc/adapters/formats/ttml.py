@@ -4,19 +4,22 @@ Written with the standard library's ElementTree: our cues are plain timed lines 
 <i>/<b> tags, far less than ttconv's model covers, and the tests check what we write
 with ttconv's strict IMSC reader (the reference). The reader accepts what real files
 hold: clock times with or without hours, offset times (s, ms, f, t, and bare numbers
-as Apple writes them), frames at ttp:frameRate, nested begin offsets, <br/>, spans."""
+as Apple writes them), frames at ttp:frameRate, nested begin offsets, <br/>, spans.
+Speakers are ttm:agent definitions in the head (with a ttm:name), referred to from the
+<p> of a one-speaker cue, or from each speaker's <span> in a cue with more."""
 
 from __future__ import annotations
 
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from ...domain.cues import Cue
 from ...domain.errors import InvalidRequest, SubtitleUnreadable
 from ...domain.text import visible
+from .speakers import MAX_SPEAKER_NAME, display_name, line_speakers, speaker_runs
 from .text import DecodedText
 from .timing import ParsedSubtitles, require_cues, timestamp
 from .xml import parse_xml
@@ -24,11 +27,14 @@ from .xml import parse_xml
 TT = "http://www.w3.org/ns/ttml"
 TTP = "http://www.w3.org/ns/ttml#parameter"
 TTS = "http://www.w3.org/ns/ttml#styling"
+TTM = "http://www.w3.org/ns/ttml#metadata"
 XML = "http://www.w3.org/XML/1998/namespace"
 IMSC11_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1.1/text"
 ET.register_namespace("", TT)
 ET.register_namespace("ttp", TTP)
 ET.register_namespace("tts", TTS)
+ET.register_namespace("ttm", TTM)
+AGENT = f"{{{TTM}}}agent"
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 INLINE_TAG = re.compile(r"(</?[ib]>)", re.IGNORECASE)
@@ -49,7 +55,14 @@ def frame_rate_parameters(frame_rate: float) -> dict[str, str]:
     raise InvalidRequest(f"Frame rate {frame_rate} has no TTML frameRate/multiplier form.")
 
 
-def render_ttml(cues: Sequence[Cue], language: str, frame_rate: float) -> str:
+def render_ttml(
+    cues: Sequence[Cue],
+    language: str,
+    frame_rate: float,
+    *,
+    speaker_names: Mapping[str, str] | None = None,
+) -> str:
+    """``speaker_names``: label -> display name, for the head's ttm:agent definitions."""
     if not LANGUAGE_TAG.match(language):
         raise InvalidRequest(f"{language!r} is not a BCP 47 language tag (pt-BR, not pt_BR).")
     tt = ET.Element(f"{{{TT}}}tt", {f"{{{XML}}}lang": language, f"{{{TTP}}}timeBase": "media"})
@@ -57,6 +70,9 @@ def render_ttml(cues: Sequence[Cue], language: str, frame_rate: float) -> str:
         tt.set(f"{{{TTP}}}{name}", value)
     tt.set(f"{{{TTP}}}contentProfiles", IMSC11_TEXT)
     head = ET.SubElement(tt, f"{{{TT}}}head")
+    agents = agent_ids(cues)
+    if agents:  # metadata comes first in <head>
+        _define_agents(ET.SubElement(head, f"{{{TT}}}metadata"), agents, speaker_names)
     style = ET.SubElement(ET.SubElement(head, f"{{{TT}}}styling"), f"{{{TT}}}style")
     for key, value in (
         ("xml:id", "s_default"), ("fontFamily", "proportionalSansSerif"), ("fontSize", "100%"),
@@ -80,17 +96,65 @@ def render_ttml(cues: Sequence[Cue], language: str, frame_rate: float) -> str:
                 "end": timestamp(cue.end_ms, "."),
             },
         )
-        _fill(paragraph, cue.lines)
+        _fill_speakers(paragraph, cue, agents)
     ET.indent(tt, space="  ")
     for paragraph in div:
         _strip_indentation(paragraph)
     return ET.tostring(tt, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _fill(paragraph: ET.Element, lines: Sequence[str]) -> None:
+def agent_ids(cues: Sequence[Cue]) -> dict[str, str]:
+    """label -> xml:id of its ttm:agent, in order of first use: an NCName ("speaker_S1";
+    other characters become '_', and a suffix tells apart labels that then look alike)."""
+    ids: dict[str, str] = {}
+    for label in dict.fromkeys(speaker for cue in cues for speaker in cue.speakers):
+        base = "speaker_" + re.sub(r"[^A-Za-z0-9._-]", "_", label)
+        candidate, count = base, 1
+        while candidate in ids.values():
+            count += 1
+            candidate = f"{base}_{count}"
+        ids[label] = candidate
+    return ids
+
+
+def _define_agents(
+    metadata: ET.Element, agents: Mapping[str, str], speaker_names: Mapping[str, str] | None
+) -> None:
+    for label, agent_id in agents.items():
+        agent = ET.SubElement(metadata, AGENT, {f"{{{XML}}}id": agent_id, "type": "character"})
+        name = ET.SubElement(agent, f"{{{TTM}}}name", type="full")
+        name.text = display_name(label, speaker_names)
+
+
+def _fill_speakers(paragraph: ET.Element, cue: Cue, agents: Mapping[str, str]) -> None:
+    """One speaker: ttm:agent on the <p>; more: each speaker's lines in a <span> of its own,
+    styles left open at the end of one run opened again in the next."""
+    runs = speaker_runs(cue)
+    if len(runs) <= 1:
+        if runs:
+            paragraph.set(AGENT, agents[runs[0][0]])
+        _fill(paragraph, cue.lines)
+        return
+    styles: list[str] = []
+    for number, (speaker, indexes) in enumerate(runs):
+        if number:
+            ET.SubElement(paragraph, f"{{{TT}}}br")
+        span = ET.SubElement(paragraph, f"{{{TT}}}span", {AGENT: agents[speaker]})
+        styles = _fill(span, [cue.lines[i] for i in indexes], styles)
+
+
+def _fill(container: ET.Element, lines: Sequence[str], styles: Sequence[str] = ()) -> list[str]:
     """Lines joined by <br/>; <i>/<b> become styled spans, which may hold line breaks,
-    so the structure of the text survives a round trip exactly."""
-    open_elements = [paragraph]
+    so the structure of the text survives a round trip exactly. ``styles``: tags ("i",
+    "b") open before the first line; returns those still open after the last."""
+    open_elements = [container]
+    open_tags: list[str] = []
+
+    def open_style(tag: str) -> None:
+        span = ET.SubElement(open_elements[-1], f"{{{TT}}}span")
+        span.set(*STYLE_OF_TAG[tag])
+        open_elements.append(span)
+        open_tags.append(tag)
 
     def add_text(text: str) -> None:
         element = open_elements[-1]
@@ -99,20 +163,22 @@ def _fill(paragraph: ET.Element, lines: Sequence[str]) -> None:
         else:
             element.text = (element.text or "") + text
 
+    for tag in styles:
+        open_style(tag)
     for index, line in enumerate(lines):
         if index:
             ET.SubElement(open_elements[-1], f"{{{TT}}}br")
         for piece in INLINE_TAG.split(line):
             tag = piece.lower()
             if tag in ("<i>", "<b>"):
-                span = ET.SubElement(open_elements[-1], f"{{{TT}}}span")
-                span.set(*STYLE_OF_TAG[tag[1]])
-                open_elements.append(span)
+                open_style(tag[1])
             elif tag in ("</i>", "</b>"):
                 if len(open_elements) > 1:  # a stray closing tag is dropped; QC flags it
                     open_elements.pop()
+                    open_tags.pop()
             else:
                 add_text(visible(piece))  # other markup ({\\an8}, <font>) has no TTML form here
+    return open_tags
 
 
 def _strip_indentation(paragraph: ET.Element) -> None:
@@ -185,15 +251,55 @@ def read_ttml(text: DecodedText) -> ParsedSubtitles:
     if root.tag != f"{{{TT}}}tt":
         raise SubtitleUnreadable("This XML is not TTML: its root is not <tt>.", line=1)
     timing = _Timing(root)
+    agents = _Agents(root)
     body = root.find(f"{{{TT}}}body")
     cues: list[Cue] = []
     if body is not None:
-        _collect(body, Fraction(0), timing, cues)
+        _collect(body, Fraction(0), timing, agents, cues)
     cues.sort(key=lambda cue: cue.start_ms)
     return require_cues(ParsedSubtitles(cues, "ttml", text.encoding, list(text.warnings)))
 
 
-def _collect(element: ET.Element, offset: Fraction, timing: _Timing, cues: list[Cue]) -> None:
+class _Agents:
+    """The head's ttm:agent definitions: a speaker is its agent's ttm:name, else its id."""
+
+    def __init__(self, root: ET.Element) -> None:
+        self.names: dict[str, str] = {}
+        head = root.find(f"{{{TT}}}head")
+        for agent in head.iter(AGENT) if head is not None else ():
+            if agent_id := agent.get(f"{{{XML}}}id"):
+                name = agent.find(f"{{{TTM}}}name")
+                found = " ".join("".join(name.itertext()).split()) if name is not None else ""
+                self.names[agent_id] = _bounded(found or agent_id, agent_id)
+
+    def of(self, element: ET.Element, inherited: str | None) -> str | None:
+        """The speaker of an element's content: its own ttm:agent (the first of the ids it
+        lists), else its parent's."""
+        ids = (element.get(AGENT) or "").split()
+        if not ids:
+            return inherited
+        return self.names.get(ids[0]) or _bounded(ids[0], ids[0])
+
+
+def _bounded(name: str, agent_id: str) -> str:
+    if len(name) > MAX_SPEAKER_NAME:
+        raise SubtitleUnreadable(
+            f"The ttm:agent {agent_id[:40]!r} has a name longer than {MAX_SPEAKER_NAME} "
+            "characters.",
+            line=None,
+            agent=agent_id[:40],
+        )
+    return name
+
+
+def _collect(
+    element: ET.Element,
+    offset: Fraction,
+    timing: _Timing,
+    agents: _Agents,
+    cues: list[Cue],
+    speaker: str | None = None,
+) -> None:
     if timing.absolute_nested:
         offset = Fraction(0)
     try:
@@ -204,6 +310,7 @@ def _collect(element: ET.Element, offset: Fraction, timing: _Timing, cues: list[
         raise SubtitleUnreadable(
             f"A <{_local(element.tag)}> has a bad time: {error}.", line=None
         ) from error
+    speaker = agents.of(element, speaker)
     if element.tag == f"{{{TT}}}p":
         if end is None:
             raise SubtitleUnreadable(
@@ -214,26 +321,42 @@ def _collect(element: ET.Element, offset: Fraction, timing: _Timing, cues: list[
                 f"A paragraph ends ({float(end):.3f} s) before it starts ({float(begin):.3f} s).",
                 line=None,
             )
-        content = "".join(_inline(element, top=True))
-        lines = content.split("\n") if content.strip() else []
-        cues.append(
-            Cue(
-                round(begin * 1000),
-                round(end * 1000),
-                tuple(" ".join(line.split()) for line in lines),
-            )
-        )
+        lines, speakers = _lines(_inline(element, agents, speaker, top=True))
+        cues.append(Cue(round(begin * 1000), round(end * 1000), lines, speakers))
         return
     for child in element:
-        _collect(child, begin, timing, cues)
+        _collect(child, begin, timing, agents, cues, speaker)
 
 
-def _inline(element: ET.Element, top: bool = False) -> list[str]:
+Piece = tuple[str, str | None]  # text, and the speaker of it (None for markup)
+
+
+def _lines(pieces: list[Piece]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A paragraph's lines, and their speakers: each line's is that of its first text."""
+    texts, found = [""], [None]
+    for text, speaker in pieces:
+        if text == "\n":
+            texts.append("")
+            found.append(None)
+            continue
+        texts[-1] += text
+        if found[-1] is None and text.strip():
+            found[-1] = speaker
+    if not "".join(texts).strip():
+        return (), ()
+    return tuple(" ".join(line.split()) for line in texts), line_speakers(found)
+
+
+def _inline(
+    element: ET.Element, agents: _Agents, speaker: str | None, top: bool = False
+) -> list[Piece]:
     """Text of a paragraph with <br/> as newlines and italic/bold spans as <i>/<b>."""
     # XML layout whitespace is not text: newlines in the source become spaces (and
     # collapse later); only <br/> breaks a line.
+    outer = speaker
     if element.tag == f"{{{TT}}}br":
-        return ["\n", _flat(element.tail)]
+        return [("\n", None), (_flat(element.tail), outer)]
+    speaker = agents.of(element, speaker) if not top else speaker
     tags = (
         []
         if top
@@ -243,13 +366,13 @@ def _inline(element: ET.Element, top: bool = False) -> list[str]:
             if element.get(attribute) == value
         ]
     )
-    parts = [f"<{tag}>" for tag in tags] + [_flat(element.text)]
+    pieces: list[Piece] = [(f"<{tag}>", None) for tag in tags] + [(_flat(element.text), speaker)]
     for child in element:
-        parts += _inline(child)
-    parts += [f"</{tag}>" for tag in reversed(tags)]
+        pieces += _inline(child, agents, speaker)
+    pieces += [(f"</{tag}>", None) for tag in reversed(tags)]
     if not top:
-        parts.append(_flat(element.tail))
-    return parts
+        pieces.append((_flat(element.tail), outer))
+    return pieces
 
 
 def _flat(text: str | None) -> str:

@@ -26,7 +26,15 @@ from .base import (
     read_job,
 )
 from .dub import dub
-from .source import detect_shots, extract_audio, probe, segment, transcribe, write_track
+from .source import (
+    detect_shots,
+    diarize,
+    extract_audio,
+    probe,
+    segment,
+    transcribe,
+    write_track,
+)
 from .translation import translate
 
 SOURCE_STAGES: dict[str, PipelineStage] = {
@@ -36,6 +44,7 @@ SOURCE_STAGES: dict[str, PipelineStage] = {
         PipelineStage(Stage.EXTRACT_AUDIO, QUEUE_ASR, extract_audio),
         PipelineStage(Stage.DETECT_SHOTS, QUEUE_ASR, detect_shots),
         PipelineStage(Stage.TRANSCRIBE, QUEUE_ASR, transcribe),
+        PipelineStage(Stage.DIARIZE, QUEUE_ASR, diarize),
         PipelineStage(Stage.SEGMENT, QUEUE_ASR, segment),
         PipelineStage(Stage.WRITE_TRACK, QUEUE_ASR, write_track),
     )

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from ...adapters.db.models import TrackRevision
-from ...adapters.db.repositories import EpisodeRepository, ReviewRepository, TrackRepository
+from ...adapters.db.repositories import (
+    EpisodeRepository,
+    ReviewRepository,
+    SpeakerRepository,
+    TrackRepository,
+)
+from ...domain.cast import VoiceMatch
+from ...domain.diarization import VoiceProfile
 from ...domain.errors import StageFailed
 from ...domain.media import MediaInfo
 from ...domain.pipeline import Stage, StageName
@@ -38,6 +45,7 @@ class StageJob:
     source_language: str | None
     glossary: str | None
     me_stem_sha256: str | None
+    speaker_hints: dict | None
     artifacts: dict[StageName, str | None]  # each stage's artifact so far
     record: dict  # this stage's stored record (a dub's request)
 
@@ -63,6 +71,7 @@ def read_job(ctx: Context, episode_id: str, stage: StageName) -> StageJob:
             source_language=episode.source_language,
             glossary=episode.glossary,
             me_stem_sha256=episode.me_stem_sha256,
+            speaker_hints=episode.speaker_hints,
             artifacts={s.name: s.artifact_sha256 for s in episode.stages},
             record=dict(records.get(stage) or {}),
         )
@@ -98,10 +107,22 @@ class DetectedLanguage:
 
 
 @dataclass(frozen=True)
+class EpisodeSpeakers:
+    """The speakers the diarization found, named where the show's cast matched them."""
+
+    voices: tuple[VoiceProfile, ...]
+    matches: tuple[VoiceMatch, ...]
+
+    def apply(self, session: Session, episode_id: str) -> dict:
+        SpeakerRepository(session).replace_all(episode_id, self.voices, self.matches)
+        return {}
+
+
+@dataclass(frozen=True)
 class StageResult:
     artifact_sha256: str | None  # what the next stage reads
     info: dict = field(default_factory=dict)  # recorded on the stage
-    writes: tuple[NewRevision | DetectedLanguage, ...] = ()
+    writes: tuple[NewRevision | DetectedLanguage | EpisodeSpeakers, ...] = ()
 
     def write(self, session: Session, episode_id: str) -> dict:
         """Apply the writes; the stage's record, with what they add (a revision number)."""

@@ -4,6 +4,7 @@ from .episodes import EpisodeRepository
 from .glossaries import GlossaryRepository, ShowRepository
 from .people import AuditLog, UserRepository, WebSessionRepository, WorkerRegistry
 from .rollouts import RolloutRepository
+from .speakers import SpeakerRepository
 from .tracks import ReviewRepository, TrackRepository
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "ReviewRepository",
     "RolloutRepository",
     "ShowRepository",
+    "SpeakerRepository",
     "TrackRepository",
     "UserRepository",
     "WebSessionRepository",

@@ -1,0 +1,108 @@
+"""A show's cast across episodes: recognising a named voice in a new episode, keeping the
+voice print up to date, and choosing a distinct dub voice per speaker."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .diarization import VoiceProfile
+from .errors import InvalidRequest
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Character:
+    """A named speaker of a show, as far as voices go."""
+
+    name: str
+    voice_print: tuple[float, ...] | None
+    print_episodes: int = 0
+
+
+@dataclass(frozen=True)
+class VoiceMatch:
+    label: str
+    name: str
+    score: float
+
+
+def check_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
+        raise InvalidRequest(f"A speaker's name is 1 to {MAX_NAME} characters.", field="name")
+    if any(ch in name for ch in "<>\n\r\t"):
+        raise InvalidRequest("A speaker's name has no '<', '>' or line breaks.", field="name")
+    return name.strip()
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    norms = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return dot / norms if norms else 0.0
+
+
+def match_voices(
+    speakers: Sequence[VoiceProfile], cast: Sequence[Character], threshold: float
+) -> list[VoiceMatch]:
+    """Each episode speaker whose voice is at least ``threshold`` close to a character's
+    print takes that name; best scores first, one speaker per character."""
+    candidates = sorted(
+        (
+            (cosine(speaker.centroid, character.voice_print), speaker.label, character.name)
+            for speaker in speakers
+            for character in cast
+            if character.voice_print and any(speaker.centroid)
+        ),
+        reverse=True,
+    )
+    matches, labels, names = [], set(), set()
+    for score, label, name in candidates:
+        if score >= threshold and label not in labels and name not in names:
+            matches.append(VoiceMatch(label, name, round(score, 4)))
+            labels.add(label)
+            names.add(name)
+    return matches
+
+
+def updated_print(character: Character, centroid: Sequence[float]) -> tuple[tuple[float, ...], int]:
+    """The character's print with one more episode's voice in it: a running mean of the
+    episodes' centroids, renormalised."""
+    if not character.voice_print:
+        return tuple(round(x, 5) for x in centroid), 1
+    count = character.print_episodes
+    mixed = [(old * count + new) / (count + 1) for old, new in
+             zip(character.voice_print, centroid, strict=True)]  # fmt: skip
+    norm = math.sqrt(sum(x * x for x in mixed)) or 1.0
+    return tuple(round(x / norm, 5) for x in mixed), count + 1
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    engine: str
+    voice: str
+
+
+def auto_voices(
+    speakers: Sequence[tuple[str, float | None]],
+    higher: Sequence[VoiceChoice],
+    lower: Sequence[VoiceChoice],
+    taken: Sequence[VoiceChoice] = (),
+) -> dict[str, VoiceChoice]:
+    """A distinct voice per speaker (label, pitch): speakers above the middle of the range
+    of pitches take the higher voices in turn, the others the lower ones, skipping voices
+    already cast; when the voices run out they are reused in the same order."""
+    pitches = sorted(p for _, p in speakers if p)
+    middle = 165.0 if not pitches else (pitches[0] + pitches[-1]) / 2
+    if len(pitches) < 2 or pitches[-1] - pitches[0] < 40:
+        middle = 165.0  # one voice, or alike: the usual divide between registers
+    chosen: dict[str, VoiceChoice] = {}
+    used = set(taken)
+    for label, pitch in speakers:
+        pool = higher if pitch and pitch >= middle else lower
+        free = [v for v in pool if v not in used] or [v for v in (*pool, *higher, *lower)
+                                                       if v not in used] or list(pool)  # fmt: skip
+        chosen[label] = free[0]
+        used.add(free[0])
+    return chosen
