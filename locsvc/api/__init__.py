@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..http import validation
-from . import episodes, errors, glossaries, health, reviews, rollouts, shows, users
+from . import episodes, errors, glossaries, health, reviews, rollouts, shows, speakers, users
 
 
 def register_api(app: Flask) -> None:
@@ -15,6 +15,7 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(health.blueprint, url_prefix="/api/v1")
     app.register_blueprint(episodes.blueprint, url_prefix="/api/v1")
     app.register_blueprint(shows.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(speakers.blueprint, url_prefix="/api/v1")
     app.register_blueprint(glossaries.blueprint, url_prefix="/api/v1")
     app.register_blueprint(reviews.blueprint, url_prefix="/api/v1")
     app.register_blueprint(users.blueprint, url_prefix="/api/v1")

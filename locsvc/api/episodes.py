@@ -85,7 +85,10 @@ def get_track(episode_id: str, language: str):
     require_track_access(episode_id, language)
     revision = query_int("revision", None, 1)
     fmt = request.args.get("format", "srt")
-    return _file(track_files.render_track(current_context(), episode_id, language, fmt, revision))
+    labels = request.args.get("speaker_labels", "false").lower() in ("1", "true")
+    return _file(
+        track_files.render_track(current_context(), episode_id, language, fmt, revision, labels)
+    )
 
 
 @blueprint.get("/episodes/<episode_id>/tracks/<language>/qc")

@@ -130,6 +130,10 @@ PATHS: dict = {
                           "whose glossaries to use"},
                 priority={"enum": list(PRIORITIES)},
                 due={"type": "string", "format": "date-time"},
+                speakers={"type": "string", "pattern": "^[0-9]{1,2}$",
+                          "description": "how many people speak (exact), 1 to 20"},
+                min_speakers={"type": "string", "pattern": "^[0-9]{1,2}$"},
+                max_speakers={"type": "string", "pattern": "^[0-9]{1,2}$"},
             ),
         ),
         "get": _operation(
@@ -171,9 +175,33 @@ PATHS: dict = {
                           _json_body("ReviewSettings")),
     },
     "/episodes/{id}/tracks/{lang}": {"get": _operation(
-        "A track as a subtitle file",
-        [_ID, _LANG, _query("format", {"enum": ["srt", "vtt", "ttml", "xliff"]}), _REVISION],
+        "A track as a subtitle file (speakers as WebVTT voices, TTML agents, XLIFF notes; "
+        "speaker_labels=true: SDH-style [Name] labels in SRT)",
+        [_ID, _LANG, _query("format", {"enum": ["srt", "vtt", "ttml", "xliff"]}), _REVISION,
+         _query("speaker_labels", {"enum": ["true", "false", "1", "0"]})],
         {"200": _file(*_SUBTITLES)},
+    )},
+    "/episodes/{id}/speakers": {"get": _operation(
+        "The episode's speakers: label, name (given, or matched to the show's cast by "
+        "voice, with its score), speech time, pitch",
+        [_ID], {"200": _json(object_schema(
+            "speakers", speakers={"type": "array", "items": ref("Speaker")}))},
+    )},
+    "/episodes/{id}/speakers/{label}": {"patch": _operation(
+        "Name a speaker for the whole episode; the show's character of that name learns "
+        "the voice (409 when another speaker of the episode has the name)",
+        [_ID, _path("label", {"type": "string", "maxLength": 20})],
+        {"200": _json(ref("Speaker"))}, ("409",), _json_body("SpeakerName"),
+    )},
+    "/shows/{slug}/cast": {"get": _operation(
+        "A show's characters: voice print (episodes it was learnt from) and dub voices",
+        [_path("slug", SLUG)], {"200": _json(object_schema(
+            "characters", characters={"type": "array", "items": ref("Character")}))},
+    )},
+    "/shows/{slug}/cast/{name}": {"put": _operation(
+        "Cast a character's dub voice for a language (or '*'): {language, engine, voice}",
+        [_path("slug", SLUG), _path("name", {"type": "string", "maxLength": 200})],
+        {"200": _json(ref("Character"))}, (), _json_body("CastVoice"),
     )},
     "/episodes/{id}/tracks/{lang}/qc": {"get": _operation(
         "QC report of a track revision: {summary, issues: [{cue, rule, severity, value, "

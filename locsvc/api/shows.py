@@ -17,14 +17,14 @@ blueprint = Blueprint("shows", __name__)
 blueprint.before_request(authenticate_request)
 
 
-def _existing_show(show: str) -> str:
+def existing_show(show: str) -> str:
     """A show that cannot exist (not a slug) has nothing to read: 404."""
     if not is_show_slug(show):
         raise NotFound(f"There is no show {show[:70]!r}: a show is a slug.", show=show[:70])
     return show
 
 
-def _show_to_change(show: str) -> str:
+def show_to_change(show: str) -> str:
     if not is_show_slug(show):
         raise InvalidRequest(f"The show must match {SHOW_SLUG_PATTERN}.", field="show")
     return show
@@ -32,7 +32,7 @@ def _show_to_change(show: str) -> str:
 
 @blueprint.get("/shows/<show>/timed-text")
 def get_timed_text(show: str):
-    overrides = service.get_overrides(current_context(), _existing_show(show), principal())
+    overrides = service.get_overrides(current_context(), existing_show(show), principal())
     language = check_text(request.args.get("language", "en"), "language", Limits.LANGUAGE)
     profile = profile_from_overrides(language, overrides, show)
     return jsonify({"overrides": overrides, "profile": profile.to_dict()})
@@ -41,7 +41,7 @@ def get_timed_text(show: str):
 @blueprint.put("/shows/<show>/timed-text")
 def put_timed_text(show: str):
     body = json_body("TimedTextOverrides")
-    overrides = service.set_overrides(current_context(), _show_to_change(show), body, principal())
+    overrides = service.set_overrides(current_context(), show_to_change(show), body, principal())
     return jsonify({"overrides": overrides})
 
 
@@ -49,12 +49,12 @@ def put_timed_text(show: str):
 def get_review_settings(show: str):
     """The show's review rules: {four_eyes} (on unless switched off)."""
     ctx = current_context()
-    return jsonify(service.get_review_settings(ctx, _existing_show(show), principal()))
+    return jsonify(service.get_review_settings(ctx, existing_show(show), principal()))
 
 
 @blueprint.put("/shows/<show>/review")
 def put_review_settings(show: str):
     body = json_body("ReviewSettings")
     return jsonify(
-        service.set_review_settings(current_context(), _show_to_change(show), body, principal())
+        service.set_review_settings(current_context(), show_to_change(show), body, principal())
     )

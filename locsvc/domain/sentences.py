@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .cues import Cue
+from .dialogue import turns_of
 from .linebreak import tokens_of
 from .segmentation import words_on_span
 from .text import CLAUSE_END, SENTENCE_END, visible
@@ -31,6 +32,36 @@ class Sentence:
     def end_ms(self) -> int:
         return self.cues[-1].end_ms
 
+    @property
+    def speaker(self) -> str | None:
+        return speaker_of(self.cues[0])
+
+
+def speaker_of(cue: Cue) -> str | None:
+    """A one-speaker cue's speaker (None when unknown)."""
+    return cue.speakers[0] if cue.speakers else None
+
+
+def speaker_fragments(cues: Sequence[Cue]) -> list[Cue]:
+    """The cues with each dual-speaker event cut into one cue per speaker turn (dashes
+    gone), the turns sharing its span in proportion to their text, so that a sentence
+    never runs across two speakers and each translation keeps its speaker."""
+    fragments: list[Cue] = []
+    for cue in cues:
+        turns = turns_of(cue)
+        if len(turns) < 2:
+            fragments.append(cue)
+            continue
+        total = sum(max(len(turn.text), 1) for turn in turns)
+        clock, span = cue.start_ms, cue.end_ms - cue.start_ms
+        for index, turn in enumerate(turns):
+            last = index == len(turns) - 1
+            end = cue.end_ms if last else clock + span * max(len(turn.text), 1) // total
+            speakers = (turn.speaker,) if turn.speaker else ()
+            fragments.append(Cue(clock, end, (turn.text,), speakers))
+            clock = end
+    return fragments
+
 
 def plain_text(cue: Cue) -> str:
     """A cue's visible words on one line: tags gone, whitespace collapsed."""
@@ -43,7 +74,10 @@ def join_sentences(cues: Sequence[Cue]) -> list[Sentence]:
     for cue in cues:
         if not plain_text(cue):
             continue
-        if current and cue.start_ms - current[-1].end_ms > SENTENCE_GAP_MS:
+        if current and (
+            cue.start_ms - current[-1].end_ms > SENTENCE_GAP_MS
+            or speaker_of(cue) != speaker_of(current[-1])
+        ):
             sentences.append(_sentence(current))
             current = []
         current.append(cue)
@@ -74,7 +108,8 @@ def place_on_source(translation: str, sentence: Sentence, language: str) -> list
         sentence.cues, zip([0, *cuts], [*cuts, len(tokens)], strict=True), strict=True
     ):
         if begin < end:
-            words += words_on_span(glue.join(tokens[begin:end]), cue.start_ms, cue.end_ms, language)
+            words += words_on_span(glue.join(tokens[begin:end]), cue.start_ms, cue.end_ms,
+                                   language, sentence.speaker)  # fmt: skip
     return words
 
 

@@ -62,6 +62,28 @@ SCHEMAS: dict = {
             },
         },
     },
+    "SpeakerName": {
+        "type": "object", "additionalProperties": False, "required": ["name"],
+        "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 200,
+                                "pattern": r"^[^<>\n\r\t]+$"}},
+    },
+    "CastVoice": {
+        "type": "object", "additionalProperties": False, "required": ["engine", "voice"],
+        "properties": {
+            "language": {"type": "string", "maxLength": 35},  # a BCP 47 tag, or "*"
+            "engine": {"type": "string", "minLength": 1, "maxLength": 40},
+            "voice": {"type": "string", "minLength": 1, "maxLength": 100},
+        },
+    },
+    "Speaker": object_schema(
+        "label name speech_seconds", label=STRING, name={"type": ["string", "null"]},
+        speech_seconds=NUMBER, pitch_hz={"type": ["number", "null"]},
+        name_source={"type": ["string", "null"]}, match_score={"type": ["number", "null"]},
+    ),
+    "Character": object_schema(
+        "name voice_print_episodes voices", name=STRING, voice_print_episodes=INTEGER,
+        pitch_hz={"type": ["number", "null"]}, voices=OBJECT,
+    ),
     "ReviewSettings": {
         "type": "object", "additionalProperties": False,
         "properties": {"four_eyes": BOOLEAN},  # the approver must differ from the last editor

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..adapters.db.models import Review as ReviewRow
 from ..adapters.db.models import Track, utcnow
@@ -14,6 +14,7 @@ from ..adapters.db.repositories import (
     AuditLog,
     EpisodeRepository,
     ReviewRepository,
+    SpeakerRepository,
     TrackRepository,
 )
 from ..adapters.formats import ParsedSubtitles, get_format, read_subtitles
@@ -29,6 +30,7 @@ from ..ports import Context
 from .qc import qc_track
 from .reviews import review_lease, to_domain
 from .shows import show_profile
+from .speakers import resolve_speakers, speaker_names
 from .timestamps import iso
 from .tracks import find_revision, load_cues
 
@@ -45,15 +47,25 @@ class RenderedTrack:
 
 
 def render_track(
-    ctx: Context, episode_id: str, language: str, fmt: str, revision: int | None = None
+    ctx: Context,
+    episode_id: str,
+    language: str,
+    fmt: str,
+    revision: int | None = None,
+    speaker_labels: bool = False,
 ) -> RenderedTrack:
-    """A revision (the latest by default) in SRT, WebVTT, TTML/IMSC or XLIFF."""
+    """A revision (the latest by default) in SRT, WebVTT, TTML/IMSC or XLIFF, speakers by
+    their names; ``speaker_labels`` puts SDH-style "[Name]" labels in an SRT."""
     if fmt == "xliff":
         return _render_xliff(ctx, episode_id, language, revision)
     subtitle_format = get_format(fmt)
     found = find_revision(ctx, episode_id, language, revision)
     body = subtitle_format.render(
-        load_cues(ctx, found.cues_sha256), language, frames_per_second(found.frame_rate)
+        load_cues(ctx, found.cues_sha256),
+        language,
+        frames_per_second(found.frame_rate),
+        speaker_names=speaker_names(ctx, episode_id),
+        speaker_labels=speaker_labels,
     )
     filename = f"{episode_id}.{language}.r{found.number}.{subtitle_format.extension}"
     return RenderedTrack(body, subtitle_format.media_type, filename, found.number)
@@ -75,7 +87,8 @@ def _render_xliff(
     source = load_cues(ctx, source_sha256)
     texts = [_text_under(cue, source) for cue in target]
     original = f"{episode_id}/{language}/r{found.number}"
-    body = render_xliff(target, texts, source_language, language, original)
+    body = render_xliff(target, texts, source_language, language, original,
+                        speaker_names=speaker_names(ctx, episode_id))  # fmt: skip
     filename = f"{episode_id}.{language}.r{found.number}.xlf"
     return RenderedTrack(body, XLIFF_MEDIA_TYPE, filename, found.number)
 
@@ -110,7 +123,7 @@ def upload_revision(
         "author": principal.name,
         "format": parsed.format,
         "warnings": parsed.warnings,
-        "diff": diff_revisions(stored.before_cues, parsed.cues).to_dict(),
+        "diff": diff_revisions(stored.before_cues, stored.cues).to_dict(),
         "qc": qc,
     }
     return reply, True
@@ -121,6 +134,7 @@ class _StoredUpload:
     number: int  # the new revision, or the latest one when nothing was created
     created: bool
     before_cues: list[Cue]  # the previous revision's cues (empty when nothing was created)
+    cues: list[Cue] = field(default_factory=list)  # as stored: speakers as the episode's labels
 
 
 def _parse_upload(data: bytes, filename: str) -> ParsedSubtitles:
@@ -148,11 +162,12 @@ def _check_and_store(
 ) -> _StoredUpload:
     """Every check first (a live claim, changed cues, readable show settings), then the
     new revision and its audit entry, in one transaction."""
-    cues_json = json.dumps([c.to_dict() for c in parsed.cues]).encode()
     with ctx.db.session() as session:
         track = TrackRepository(session).find(episode_id, language)
         reviews = ReviewRepository(session)
         review, after = _claimed_review(ctx, reviews, track, principal)
+        cues, new_speakers = resolve_speakers(session, episode_id, parsed.cues)
+        cues_json = json.dumps([c.to_dict() for c in cues]).encode()
         previous = track.revisions[-1]
         if previous.cues_sha256 == hashlib.sha256(cues_json).hexdigest():
             return _StoredUpload(previous.number, created=False, before_cues=[])
@@ -165,9 +180,11 @@ def _check_and_store(
         ):
             raise Conflict("The review changed while the file was stored; try again.")
         # Stored only once every check has passed: a refused upload leaves no object.
+        for label, name in new_speakers:
+            SpeakerRepository(session).add(episode_id, label, name)
         blob = ctx.storage.put_bytes(cues_json)
         revision = TrackRepository(session).add_revision(
-            track, blob.sha256, len(parsed.cues), principal.name
+            track, blob.sha256, len(cues), principal.name
         )
         number = revision.number
         AuditLog(session).record(
@@ -177,7 +194,7 @@ def _check_and_store(
             {"revision": previous.number},
             {"revision": number, "file": filename, "format": parsed.format},
         )
-    return _StoredUpload(number, created=True, before_cues=before_cues)
+    return _StoredUpload(number, created=True, before_cues=before_cues, cues=cues)
 
 
 def _claimed_review(

@@ -15,7 +15,8 @@ from ..domain.profiles import TimedTextProfile, profile_for
 from ..domain.qc import QcReport, check
 from ..domain.requests import parse_frame_rate
 from ..domain.segmentation import segment_words
-from ..domain.sentences import join_sentences, place_on_source
+from ..domain.dialogue import is_dual
+from ..domain.sentences import join_sentences, place_on_source, speaker_fragments
 from ..domain.term_protection import Protected, protect, restore
 from ..domain.term_qc import track_term_issues
 from ..domain.transcript import Word
@@ -38,7 +39,7 @@ def translate_cues(
     glossary: Glossary | None = None,
     on_progress: Callable[[float], None] | None = None,
 ) -> Translation:
-    sentences = join_sentences(cues)
+    sentences = join_sentences(speaker_fragments(cues))
     protected = [
         protect(s.text, glossary) if glossary else Protected(s.text, {}) for s in sentences
     ]
@@ -58,7 +59,8 @@ def translate_cues(
     for sentence, shielded, output in zip(sentences, protected, outputs, strict=True):
         words += place_on_source(restore(output, shielded).text, sentence, profile.language)
     source_end = max((c.end_ms for c in cues), default=None)
-    target = segment_words(words, profile, frame_rate, end_limit_ms=source_end)
+    dual = [(c.start_ms, c.end_ms) for c in cues if is_dual(c)]  # stay dual in the target
+    target = segment_words(words, profile, frame_rate, end_limit_ms=source_end, dual_spans=dual)
     issues = track_term_issues(cues, target, glossary) if glossary else []
     return Translation(target, translator.describe(), len(sentences), issues)
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from locsvc.adapters.db.repositories import SpeakerRepository
 from locsvc.services.auth import create_user
 
 from ..helpers import upload_episode
@@ -47,6 +48,10 @@ CASES = [
     ("GET deliverables/es", "get", "/episodes/{e}/deliverables/es", None,
      (404, 404, 404, 403, 403, 401, 401, 403)),
     ("GET provenance", "get", "/episodes/{e}/provenance", None,
+     (200, 200, 200, 200, 403, 401, 401, 403)),
+    ("GET speakers", "get", "/episodes/{e}/speakers", None,
+     (200, 200, 200, 200, 403, 401, 401, 403)),
+    ("GET /shows/{slug}/cast", "get", "/shows/demo/cast", None,
      (200, 200, 200, 200, 403, 401, 401, 403)),
     ("GET dubs/es", "get", "/episodes/{e}/dubs/es", None,
      (404, 404, 404, 403, 403, 401, 401, 403)),
@@ -97,6 +102,10 @@ CASES = [
     ("PUT /shows/{slug}/timed-text", "put", "/shows/demo/timed-text", "profile",
      (200, 200, 403, 403, 403, 401, 401, 403)),
     ("PUT /shows/{slug}/review", "put", "/shows/demo/review", "four eyes off",
+     (200, 200, 403, 403, 403, 401, 401, 403)),
+    ("PATCH speakers/S1", "patch", "/episodes/{e}/speakers/S1", "speaker name",
+     (200, 200, 200, 200, 403, 401, 401, 403)),
+    ("PUT /shows/{slug}/cast/{name}", "put", "/shows/demo/cast/Diane", "cast voice",
      (200, 200, 403, 403, 403, 401, 401, 403)),
     ("POST /users", "post", "/users", "user", (201, 403, 403, 403, 403, 401, 401, 403)),
     ("POST /rollouts (show)", "post", "/rollouts", "rollout",
@@ -160,6 +169,10 @@ def request_kwargs(kind, data_dir, world=None):
         return {"json": {"show": "demo", "languages": ["fr"]}}
     if kind == "rollout of episodes":
         return {"json": {"episodes": [world["e"]], "languages": ["fr"]}}
+    if kind == "speaker name":
+        return {"json": {"name": "Diane"}}
+    if kind == "cast voice":
+        return {"json": {"language": "es", "engine": "espeak-ng", "voice": "es+f3"}}
     if kind == "user":
         return {"json": {"name": "newbie", "role": "linguist", "languages": ["it"]}}
     return {}
@@ -181,6 +194,8 @@ def build_world(app, client, auth, data_dir) -> tuple[dict, dict]:
     assert glossary.status_code == 201 and rollout.status_code == 202, (glossary.json, rollout.json)
     other = upload_episode(client, auth, data_dir / "jfk" / "jfk.mp3", show=OTHER_SHOW,
                            source_language="en")  # fmt: skip
+    with ctx.db.session() as session:  # a speaker the diarization found, to be named
+        SpeakerRepository(session).add(cast.episode_id, "S1", None)
     store_track(ctx, other.json["id"], "en", "source", SOURCE)
     store_track(ctx, other.json["id"], "es", "translation", SPANISH)
     world = {

@@ -79,3 +79,22 @@ def test_an_unknown_output_format_is_refused_before_any_engine_is_loaded():
 def test_a_track_without_text_is_refused():
     with pytest.raises(InvalidRequest, match="no text to translate"):
         translate(FakeTranslators(), data=EMPTY)
+
+
+def test_speakers_survive_translation_and_dual_events_stay_dual():
+    from locsvc.domain.cues import Cue
+    from locsvc.domain.profiles import profile_for
+    from locsvc.services.translate import translate_cues
+
+    cues = [
+        Cue(1000, 2400, ("-Hello?", "-Oh, hello."), ("S1", "S2")),
+        Cue(2500, 5000, ("I didn't know you were there.",), ("S1",)),
+        Cue(5100, 7000, ("Neither did I.",), ("S2",)),
+    ]
+    translation = translate_cues(cues, ShoutingEngine(), profile_for("es"), 25.0)
+    assert [(c.lines, c.speakers) for c in translation.cues] == [
+        (("-HELLO?", "-OH, HELLO."), ("S1", "S2")),
+        (("I DIDN'T KNOW YOU WERE THERE.",), ("S1",)),
+        (("NEITHER DID I.",), ("S2",)),
+    ]
+    assert translation.sentences == 4  # never one sentence across two speakers
