@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
 
+from .domain.cast import VoiceChoice
 from .domain.diarization import Diarization, SpeakerHints
 from .domain.media import MediaInfo
 from .domain.pipeline import StageName
@@ -177,6 +178,20 @@ class Synthesizers(Protocol):
     """Voices by language, and their lines cached by (engine, voice, text)."""
 
     def voice_for(self, language: str) -> Synthesizer: ...
+
+    def voice(self, language: str, engine: str, voice: str) -> Synthesizer:
+        """A cast voice speaking ``language`` (one instance per process); InvalidRequest
+        when the engine has no such voice for it."""
+        ...
+
+    def register_voices(self, language: str) -> tuple[list[VoiceChoice], list[VoiceChoice]]:
+        """(higher voices, lower voices) to cast speakers in ``language``, best first."""
+        ...
+
+    def check_voice(self, language: str | None, engine: object, voice: object) -> None:
+        """Refuse (InvalidRequest, field "engine" or "voice", listing what there is) a
+        voice that cannot speak ``language`` (None: any language)."""
+        ...
 
     def speak(self, synthesizer: Synthesizer, text: str) -> SpokenLine: ...
 

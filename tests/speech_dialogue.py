@@ -24,10 +24,9 @@ class ReferenceTurn:
 
 
 def _samples(path: Path) -> np.ndarray:
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(RATE), "-"],
-        check=True, capture_output=True,
-    ).stdout  # fmt: skip
+    command = ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1",
+               "-ar", str(RATE), "-"]  # fmt: skip
+    raw = subprocess.run(command, check=True, capture_output=True).stdout
     return np.frombuffer(raw, dtype="<i2")
 
 
@@ -48,9 +47,17 @@ def turns_by_speaker() -> dict[str, list[np.ndarray]]:
     }
 
 
-def build_dialogue(target: Path, pause_ms: int = 400) -> list[ReferenceTurn]:
-    """Write the dialogue as a 16 kHz mono WAV; return its reference turns."""
+def build_dialogue(
+    target: Path, pause_ms: int = 400, half: int | None = None
+) -> list[ReferenceTurn]:
+    """Write the dialogue as a 16 kHz mono WAV; return its reference turns. ``half`` 1 or 2
+    keeps the first or the second half of each speaker's recordings: two "episodes" with
+    the same voices saying different things."""
     queues = turns_by_speaker()
+    if half is not None:
+        for speaker, clips in queues.items():
+            middle = (len(clips) + 1) // 2
+            queues[speaker] = clips[:middle] if half == 1 else clips[middle:]
     order: list[tuple[str, np.ndarray]] = []
     while any(queues.values()):
         for speaker, clips in queues.items():

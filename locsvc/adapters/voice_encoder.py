@@ -13,6 +13,7 @@ The network (Wan et al., "Generalized end-to-end loss for speaker verification")
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import pickle
 from collections import OrderedDict
@@ -232,4 +233,10 @@ class VoiceEncoder:
         return outputs
 
     def describe(self) -> dict:
-        return {"encoder": "resemblyzer-ge2e", "weights": str(self.weights_path)}
+        return {"encoder": "resemblyzer-ge2e", "weights": str(self.weights_path),
+                "weights_sha256": _digest(self.weights_path)}  # fmt: skip
+
+
+@lru_cache(maxsize=4)
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

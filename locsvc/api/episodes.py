@@ -6,9 +6,9 @@ from flask import Blueprint, Response, jsonify, request, send_file, url_for
 
 from ..app_context import current_context
 from ..domain.access import Role, require_role
+from ..domain.diarization import SpeakerHints
 from ..domain.errors import InvalidRequest
 from ..domain.requests import NewEpisode, parse_targets
-from ..domain.diarization import SpeakerHints
 from ..http.validation import Limits, check_text, form_count, form_text, json_body, query_int
 from ..services import dubbing, track_files
 from ..services import episodes as service

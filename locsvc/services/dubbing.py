@@ -1,9 +1,16 @@
 """Dubbing an episode's track: request it (from the approved revision, or a draft) for
-the dub stage (``stages/dub.py``, on the tts queue), hand out the script, the report and
-the audio."""
+the dub stage (``stages/dub.py``, on the tts queue), cast a voice per speaker, hand out
+the script, the report and the audio.
+
+A speaker's voice in language L: the one cast for its show character (by name) for L,
+else for any language ("*"); else one chosen by pitch register (``auto_voices``), distinct
+from the voices of the episode's other speakers. A named speaker keeps its automatic
+voice: it is recorded on the character ("cast_by": "auto") for the show's later episodes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -12,13 +19,15 @@ from ..adapters.db.repositories import (
     AuditLog,
     EpisodeRepository,
     ReviewRepository,
+    SpeakerRepository,
     TrackRepository,
 )
 from ..domain.access import Principal, Role, require_role
+from ..domain.cast import VoiceChoice, auto_voices
 from ..domain.dubbing import DEFAULT_MAX_SPEED, HIGHEST_MAX_SPEED
 from ..domain.errors import Conflict, InvalidRequest, NotFound
 from ..domain.pipeline import StageStatus, dub_stage, source_status
-from ..ports import Context
+from ..ports import Context, Synthesizer, Synthesizers
 from .queueing import queue_stages
 
 FORMATS = {"wav": "audio/wav", "m4a": "audio/mp4", "mp4": "video/mp4",
@@ -39,7 +48,8 @@ def request_dub(
     if voice is not None:
         raise InvalidRequest(
             "Voice cloning of a performer needs a recorded consent (who, scope, date), and "
-            "no cloning engine is installed; each language has one synthetic voice.",
+            "no cloning engine is installed; each speaker is dubbed with the synthetic "
+            "voice cast for their character (or one chosen by pitch).",
             field="voice",
         )
     if not 1.0 <= max_speed <= HIGHEST_MAX_SPEED:
@@ -67,6 +77,76 @@ def request_dub(
     if source_done:
         queue_stages(ctx, episode_id, [name])
     return {"episode_id": episode_id, "language": language, **request}
+
+
+AUTO = "auto"  # cast_by of a voice chosen by pitch
+
+
+@dataclass(frozen=True)
+class CastVoice:
+    """The voice a speaker of the episode is dubbed with, and why."""
+
+    label: str
+    name: str | None  # the show character, for a named speaker
+    synthesizer: Synthesizer
+    cast_by: str  # a user, "auto" (chosen by pitch), or "default" (speakers unknown)
+    cast_for: str | None  # the language it was cast for ("*": any); None when chosen now
+
+    @property
+    def choice(self) -> VoiceChoice:
+        return VoiceChoice(self.synthesizer.name, self.synthesizer.voice)
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "name": self.name, "cast_by": self.cast_by,
+                "cast_for": self.cast_for}  # fmt: skip
+
+
+def cast_voices(
+    session: Session,
+    synthesizers: Synthesizers,
+    show: str,
+    episode_id: str,
+    language: str,
+    labels: Sequence[str],
+) -> dict[str, CastVoice]:
+    """The voice of each speaker ``labels`` (those with lines in the dub), in ``language``:
+    their character's cast voice, or chosen by pitch among the voices left."""
+    rows = {row.label: row for row in SpeakerRepository(session).of_episode(episode_id)}
+    characters = {c.name: c for c in SpeakerRepository(session).characters(show)}
+    cast: dict[str, CastVoice] = {}
+    for label in labels:
+        name = rows[label].name if label in rows else None
+        voices = (characters[name].voices or {}) if name in characters else {}
+        key = language if language in voices else "*" if "*" in voices else None
+        if key is not None:
+            entry = voices[key]
+            synthesizer = synthesizers.voice(language, entry["engine"], entry["voice"])
+            cast[label] = CastVoice(label, name, synthesizer, entry.get("cast_by") or AUTO, key)
+    rest = [(label, rows[label].pitch_hz if label in rows else None)
+            for label in labels if label not in cast]  # fmt: skip
+    higher, lower = synthesizers.register_voices(language)
+    chosen = auto_voices(rest, higher, lower, taken=[c.choice for c in cast.values()])
+    for label, _ in rest:
+        name = rows[label].name if label in rows else None
+        choice = chosen[label]
+        synthesizer = synthesizers.voice(language, choice.engine, choice.voice)
+        cast[label] = CastVoice(label, name, synthesizer, AUTO, None)
+    return {label: cast[label] for label in labels}
+
+
+def record_auto_voices(
+    session: Session, show: str, language: str, cast: Sequence[tuple[str, str, str]]
+) -> None:
+    """Keep each (character, engine, voice) chosen by pitch as the character's voice in
+    ``language``, unless a voice was cast for it meanwhile."""
+    speakers = SpeakerRepository(session)
+    for name, engine, voice in cast:
+        character = speakers.character(show, name, create=True)
+        assert character is not None
+        voices = dict(character.voices or {})
+        if language not in voices:
+            voices[language] = {"engine": engine, "voice": voice, "cast_by": AUTO}
+            character.voices = voices  # a new dict: the JSON column sees the change
 
 
 # An M&E stem must run the episode's length, give or take this.

@@ -1,6 +1,7 @@
-"""What the review page needs: a track laid out row by row with its source, QC issues and
-glossary hints, its revision history, and saving an edit as a new revision (refused
-with the difference when someone else saved first)."""
+"""What the review page needs: a track laid out row by row with its source, QC issues,
+glossary hints and speakers, its revision history, and saving an edit as a new revision
+(refused with the difference when someone else saved first). Saves go through WebVTT, whose
+voice spans keep each line's speaker."""
 
 from __future__ import annotations
 
@@ -18,11 +19,22 @@ from .glossaries import load_recorded_glossary
 from .qc import machine_info, qc_track
 from .reviews import get_review
 from .shows import show_profile
+from .speakers import episode_speakers
 from .timestamps import iso
 from .track_files import upload_revision
 from .tracks import frame_rate_of, load_cues
 
 MAX_CUES = 5000
+MAX_LABEL = 64  # a speaker label the page sends ("S1"; the upload path maps names too)
+PALETTE_SIZE = 8  # the page's badge colours: speaker-1 .. speaker-8 in style.css
+
+
+def speaker_class(label: str) -> str:
+    """A stable badge colour per label: "S3" is speaker-3 in every episode and on every
+    load (the number of the label, else a sum of its characters, over the palette)."""
+    digits = "".join(ch for ch in label if ch.isascii() and ch.isdigit())
+    number = int(digits) - 1 if digits else sum(map(ord, label))
+    return f"speaker-{number % PALETTE_SIZE + 1}"
 
 
 def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
@@ -47,6 +59,10 @@ def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
     issues: dict[int, list[dict]] = {}
     for issue in qc["issues"]:
         issues.setdefault(issue["cue"], []).append(issue)
+    speakers = [
+        {**s, "class": speaker_class(s["label"])} for s in episode_speakers(ctx, episode_id)
+    ]
+    names = {s["label"]: s["name"] for s in speakers if s["name"]}
     rows = []
     for number, cue in enumerate(cues, start=1):
         under = " ".join(
@@ -60,7 +76,8 @@ def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
             for m in (glossary.find_in_source(under) if glossary else [])
         ]  # fmt: skip
         rows.append({"number": number, "id": f"c{cue.start_ms}", "start_ms": cue.start_ms,
-                     "end_ms": cue.end_ms, "text": cue.text, "source": under,
+                     "end_ms": cue.end_ms, "text": cue.text, "speakers": list(cue.speakers),
+                     "badges": _badges(cue, names), "source": under,
                      "issues": issues.get(number, []), "hints": hints})  # fmt: skip
     return {
         "review": review,
@@ -70,10 +87,19 @@ def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
         "revision": history[-1][0],
         "profile": profile.to_dict(),
         "frame_rate": frames_per_second(rate),
+        # The track language's dual-speaker convention (domain.dialogue.dialogue_lines).
+        "dialogue": {"dash": profile.dialogue_dash, "dash_first_line": profile.dash_first_line},
+        "speakers": speakers,
         "rows": rows,
         "qc": qc["summary"],
         "history": _history(ctx, history),
     }  # fmt: skip
+
+
+def _badges(cue: Cue, names: dict[str, str]) -> list[dict]:
+    """A badge per speaker of the cue, in the order of its lines."""
+    return [{"label": label, "name": names.get(label), "class": speaker_class(label)}
+            for label in cue.speaker_set]  # fmt: skip
 
 
 def _history(ctx: Context, history) -> list[dict]:
@@ -119,8 +145,9 @@ def save_from_editor(
             merged=[c.to_dict() for c in merged] if merged is not None else None,
             both_changed=both,
         )
-    body = get_format("srt").render(cues, language)
-    reply, _ = upload_revision(ctx, episode_id, language, body.encode(), "editor.srt", principal)
+    # WebVTT, not SRT: its voice spans carry each line's speaker, which SRT would lose.
+    body = get_format("vtt").render(cues, language)
+    reply, _ = upload_revision(ctx, episode_id, language, body.encode(), "editor.vtt", principal)
     return reply
 
 
@@ -140,5 +167,30 @@ def _cues_from(rows: object) -> list[Cue]:
             ) from error
         if not lines:
             raise InvalidRequest(f"Cue {number} is empty: merge or delete it.", cue=number)
-        cues.append(Cue(start, end, lines))
+        cues.append(Cue(start, end, lines, _speakers_of(row.get("speakers"), lines, number)))
     return cues
+
+
+def _speakers_of(speakers: object, lines: tuple[str, ...], number: int) -> tuple[str, ...]:
+    """A row's optional ``speakers``: one short label per (non-empty) line, or none."""
+    if speakers is None:
+        return ()
+    if not isinstance(speakers, list):
+        raise InvalidRequest(f"Cue {number}: `speakers` is a list of labels.", cue=number)
+    if not speakers:
+        return ()
+    if len(speakers) != len(lines):
+        raise InvalidRequest(
+            f"Cue {number} names {len(speakers)} speakers for {len(lines)} lines.", cue=number
+        )
+    labels = []
+    for speaker in speakers:
+        label = speaker.strip() if isinstance(speaker, str) else ""
+        if not label or len(label) > MAX_LABEL or any(ch in label for ch in "<>&\n\r\t"):
+            raise InvalidRequest(
+                f"Cue {number}: a speaker is a label of 1 to {MAX_LABEL} characters, "
+                "without '<', '>', '&' or line breaks.",
+                cue=number,
+            )
+        labels.append(label)
+    return tuple(labels)

@@ -49,7 +49,20 @@ def _source_media_view(episode: Episode) -> dict:
 
 def _models_view(episode: Episode) -> list[dict]:
     """The ASR model, then the MT engine and the TTS voice behind each language."""
-    return [_asr_model(episode), *_mt_engines(episode), *_tts_voices(episode)]
+    return [_asr_model(episode), *_diarizer(episode), *_mt_engines(episode),
+            *_tts_voices(episode)]  # fmt: skip
+
+
+def _diarizer(episode: Episode) -> list[dict]:
+    """The speaker model, with what it found and the cast names it matched (and how well)."""
+    stage = next((s for s in episode.stages if s.name == "diarize"), None)
+    info = (stage.artifact_info or {}) if stage else {}
+    if "engine" not in info:
+        return []  # not run yet, or an episode made before diarization
+    return [{"kind": "diarization", "name": info["engine"], "encoder": info.get("encoder"),
+             "sha256": info.get("weights_sha256"), "speakers": info.get("speakers"),
+             "hints": info.get("hints"), "matched": info.get("matched"),
+             "threshold": info.get("threshold")}]  # fmt: skip
 
 
 def _asr_model(episode: Episode) -> dict:
@@ -78,15 +91,21 @@ def _mt_engines(episode: Episode) -> list[dict]:
 
 
 def _tts_voices(episode: Episode) -> list[dict]:
-    return [
-        {
-            "kind": "tts",
-            "language": s.name.split(":", 1)[1],
-            **((s.artifact_info or {}).get("voice") or {}),
-        }
-        for s in episode.stages
-        if s.name.startswith("dub:") and (s.artifact_info or {}).get("voice")
-    ]
+    """Every voice each dub spoke with (engine, voice, version or model hash), and the
+    speakers, by label and character, it was cast for."""
+    voices = []
+    for s in episode.stages:
+        record = s.artifact_info or {}
+        if not s.name.startswith("dub:") or not record.get("voice"):
+            continue
+        language = s.name.split(":", 1)[1]
+        used = record.get("voices") or [record["voice"]]  # a dub made before per-speaker voices
+        for voice in used:
+            view = {k: v for k, v in voice.items() if k not in ("speakers", "lines")}
+            voices.append({"kind": "tts", "language": language, **view,
+                           "lines": voice.get("lines"),
+                           "cast_for": voice.get("speakers", [])})  # fmt: skip
+    return voices
 
 
 def _stage_view(stage: StageRun) -> dict:

@@ -128,9 +128,7 @@ def _character_view(character: ShowCharacter) -> dict:
     }
 
 
-def cast_voice(
-    ctx: Context, principal: Principal, show: str, name: object, body: dict
-) -> dict:
+def cast_voice(ctx: Context, principal: Principal, show: str, name: object, body: dict) -> dict:
     """Cast a character's dub voice for one language (or "*": every language)."""
     require_role(principal, Role.PRODUCER)
     require_show(principal, show)

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from ..adapters.formats import get_format, read_subtitles
 from ..adapters.glossary_files import read_glossary_file
 from ..domain.cues import Cue
+from ..domain.dialogue import is_dual
 from ..domain.errors import InvalidRequest, StageFailed
 from ..domain.glossary import Glossary, TermIssue
 from ..domain.profiles import TimedTextProfile, profile_for
 from ..domain.qc import QcReport, check
 from ..domain.requests import parse_frame_rate
 from ..domain.segmentation import segment_words
-from ..domain.dialogue import is_dual
 from ..domain.sentences import join_sentences, place_on_source, speaker_fragments
 from ..domain.term_protection import Protected, protect, restore
 from ..domain.term_qc import track_term_issues

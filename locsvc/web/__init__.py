@@ -31,11 +31,11 @@ from flask import (
 
 from ..app_context import context_of, current_context
 from ..domain.access import Principal
-from ..domain.errors import LocsvcError, Unauthorized
+from ..domain.errors import InvalidRequest, LocsvcError, Unauthorized
 from ..domain.review import PATH_ACTIONS, PRODUCER_ACTIONS, ReviewAction
 from ..http.errors import error_body, status_for
 from ..http.validation import form_text, json_body, query_int
-from ..services import auth, editor, reviews, rollouts
+from ..services import auth, editor, reviews, rollouts, speakers
 from ..services.access import require_scope_of_episode
 from ..services.episodes import episode_media
 
@@ -159,6 +159,28 @@ def save(review_id: int):
         current_context(), review_id, body["base_revision"], body["cues"], principal()
     )
     return jsonify(reply)
+
+
+@blueprint.post("/reviews/<row_id:review_id>/speakers/<label>")
+@signed_in
+def rename_speaker(review_id: int, label: str):
+    """Name one of the episode's speakers, for the whole episode, from a track's page: the
+    caller needs the track in scope (as for opening the page) and what renaming needs
+    (services.speakers). The page's script sends JSON and gets the speaker back; the plain
+    form comes back to the page."""
+    ctx = current_context()
+    review = reviews.get_review(ctx, review_id, principal())  # Forbidden out of scope
+    if request.is_json:
+        body = request.get_json(silent=True)
+        name = body.get("name") if isinstance(body, dict) else None
+        if not isinstance(name, str):
+            raise InvalidRequest('Send {"name": "..."}.', field="name")
+    else:
+        name = form_text("name", 200)
+    renamed = speakers.rename_speaker(ctx, principal(), review["episode_id"], label, name)
+    if request.is_json:
+        return jsonify(renamed)
+    return redirect(url_for("web.edit", review_id=review_id))
 
 
 @blueprint.post("/reviews/<row_id:review_id>/<action>")

@@ -2,7 +2,9 @@
 real app served over HTTP, a real worker, Redis and PostgreSQL: sign in, claim, edit a
 cue until its meter turns red, save, see the QC issue and the glossary hint, a second
 session's save meeting the conflict view, submit, approve, and the rollout dashboard.
-Screenshots of the main screens go to test-artifacts/screens/. The pages run under their
+A lighter site (the embedded app, no worker) serves the speaker editing: badges, a cue's
+speaker, dual-speaker events and renaming. Screenshots of the main screens go to
+test-artifacts/screens/. The pages run under their
 Content-Security-Policy (no eval): waits use locators, not page-evaluated predicates."""
 
 import io
@@ -157,3 +159,80 @@ def test_the_rollout_dashboard_refreshes_live(browser, site):
     pat.locator("#rollout-state", has_text=re.compile("^done$")).wait_for(timeout=120_000)
     assert pat.locator("#matrix td.state.done").count() == 2
     shot(pat, "rollout-dashboard")
+
+
+@pytest.fixture
+def speaker_site(app, client, data_dir):
+    """The embedded app on a real port (no worker: the tracks are built straight into the
+    database), its Spanish track's cues naming the episode's two speakers."""
+    from locsvc.adapters.db.repositories import SpeakerRepository
+    from locsvc.domain.cues import Cue
+
+    from ..integration.review_fixtures import build_cast, claim_spanish, store_track
+
+    cast = build_cast(app, client, AUTH, data_dir)
+    ctx = app.extensions["locsvc"]
+    with ctx.db.session() as session:
+        SpeakerRepository(session).add(cast.episode_id, "S1", "Diane")
+        SpeakerRepository(session).add(cast.episode_id, "S2", None)
+    store_track(ctx, cast.episode_id, "es", "translation", [
+        Cue(0, 2600, ("Y así, mis compatriotas,",), ("S1",)),
+        Cue(2700, 6000, ("no preguntéis qué puede", "hacer la patria,"), ("S1", "S1")),
+        Cue(6100, 9500, ("preguntad qué podéis hacer por ella.",)),
+    ])  # fmt: skip
+    claim_spanish(client, cast)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", cast, app
+    server.shutdown()
+
+
+def test_a_linguist_edits_the_speakers(browser, speaker_site):
+    from locsvc.adapters.db.repositories import TrackRepository
+    from locsvc.domain.cues import Cue
+    from locsvc.services.tracks import load_cues
+
+    base, cast, app = speaker_site
+    ana = signed_in(browser, base, cast.tokens["ana"])
+    review = ana.locator("[data-review]").first.get_attribute("data-review")
+    ana.goto(f"{base}/app/reviews/{review}")
+    rows = ana.locator("tr.cue")
+    assert rows.nth(0).locator(".badge").inner_text() == "Diane"
+    assert rows.nth(2).locator(".badge").count() == 0  # no speaker known
+    # Cue 2's two lines become a dual-speaker event; cue 1 goes to S2; cue 3, one line,
+    # is split between two speakers at the word boundary nearest the middle.
+    rows.nth(1).get_by_role("button", name="Two speakers").click()
+    assert (
+        rows.nth(1).locator("textarea").input_value()
+        == "-no preguntéis qué puede\n-hacer la patria,"
+    )
+    assert rows.nth(1).locator(".badge").all_inner_texts() == ["Diane", "S2"]
+    rows.nth(0).get_by_label("Speaker", exact=True).select_option("S2")
+    rows.nth(2).get_by_label("Speaker", exact=True).select_option("S1")
+    rows.nth(2).get_by_role("button", name="Two speakers").click()
+    assert (
+        rows.nth(2).locator("textarea").input_value() == "-preguntad qué podéis\n-hacer por ella."
+    )
+    rows.nth(2).get_by_label("Speaker of line 2").select_option("S2")
+    shot(ana, "editor-speakers")
+    ana.get_by_role("button", name="Save revision").click()
+    ana.locator("#status", has_text="revision 3").wait_for()
+    ctx = app.extensions["locsvc"]
+    with ctx.db.session() as session:
+        sha256 = TrackRepository(session).find(cast.episode_id, "es").revisions[-1].cues_sha256
+    assert load_cues(ctx, sha256) == [
+        Cue(0, 2600, ("Y así, mis compatriotas,",), ("S2",)),
+        Cue(2700, 6000, ("-no preguntéis qué puede", "-hacer la patria,"), ("S1", "S2")),
+        Cue(6100, 9500, ("-preguntad qué podéis", "-hacer por ella."), ("S1", "S2")),
+    ]
+    # Renaming S2 for the episode: every badge shows the name, unsaved edits stay.
+    rows.nth(1).get_by_role("button", name="One speaker").click()
+    assert (
+        rows.nth(1).locator("textarea").input_value() == "no preguntéis qué puede\nhacer la patria,"
+    )
+    ana.get_by_label("New name of S2").fill("Jackie")
+    ana.locator("tr[data-label='S2']").get_by_role("button", name="Rename").click()
+    ana.locator("#status", has_text="S2 is now Jackie").wait_for()
+    assert rows.nth(0).locator(".badge").inner_text() == "Jackie"
+    assert rows.nth(2).locator(".badge").all_inner_texts() == ["Diane", "Jackie"]
+    assert rows.nth(1).locator("textarea").input_value().startswith("no preguntéis")

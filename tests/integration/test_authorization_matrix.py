@@ -139,6 +139,8 @@ WEB_CASES = [
      (302, 403, 302, 403, 403, 403, 302)),
     ("POST /app/reviews/{id}/save", "post", "/app/reviews/{r}/save", "cues",
      (409, 403, 409, 403, 403, 403, 401)),
+    ("POST /app/reviews/{id}/speakers/S1", "post", "/app/reviews/{r}/speakers/S1",
+     "speaker form", (302, 302, 302, 403, 403, 403, 302)),
     ("POST /app/sign-out", "post", "/app/sign-out", "form", (302,) * 7),
     ("POST /app/sign-in", "post", "/app/sign-in", "sign in", (302,) * 7),
 ]  # fmt: skip
@@ -283,6 +285,8 @@ def test_every_page_answers_every_caller_as_designed(app, client, auth, data_dir
                 found = re.search(r'name="csrf" value="([^"]+)"', page)
                 token = tokens["admin" if role == "anon" else role]
                 kwargs = {"data": {"token": token, **({"csrf": found.group(1)} if found else {})}}
+            elif body == "speaker form":
+                kwargs = {"data": {"csrf": csrf, "name": "Diane"}}
             else:
                 kwargs = {"data": {"csrf": csrf}} if body == "form" else {}
             response = getattr(browser, method)(url, **kwargs)

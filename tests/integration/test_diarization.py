@@ -17,7 +17,11 @@ pytestmark = pytest.mark.slow
 def dialogue(tmp_path_factory):
     audio = tmp_path_factory.mktemp("dialogue") / "dialogue.wav"
     reference = [SpeakerTurn(t.start_ms, t.end_ms, t.speaker) for t in build_dialogue(audio)]
-    words = FasterWhisperTranscriber("base", tmp_path_factory.mktemp("models")).transcribe(audio, "en").words
+    words = (
+        FasterWhisperTranscriber("base", tmp_path_factory.mktemp("models"))
+        .transcribe(audio, "en")
+        .words
+    )
     return audio, words, reference
 
 

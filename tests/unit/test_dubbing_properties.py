@@ -58,3 +58,22 @@ def test_every_cue_with_text_is_one_line_of_the_script_in_order(target, source, 
     ]
     gaps = gaps_after(lines, episode_ms)
     assert len(gaps) == len(lines) and all(gap >= 0 for gap in gaps)
+
+
+@given(st.integers(0, 10_000_000), st.integers(0, 60_000), st.text(min_size=1), st.text(min_size=1))
+def test_a_dual_speaker_cue_is_two_lines_that_tile_its_span(start, length, first, second):
+    from locsvc.domain.cues import Cue
+
+    first, second = (
+        first.replace("\n", " ").strip() or "a",
+        second.replace("\n", " ").strip() or "b",
+    )
+    cue = Cue(start, start + length, (f"-{first}", f"-{second}"), ("S1", "S2"))
+    lines = script_from_cues([cue], [], "es", voices={"S1": "x", "S2": "y"})
+    assert [line.id for line in lines] in (
+        [f"c{start}", f"c{start}b"],
+        [f"c{start}"],  # a turn with no words once its dash is gone
+    )
+    assert lines[0].start_ms == start and lines[-1].end_ms == start + length
+    for line, following in zip(lines, lines[1:], strict=False):
+        assert line.start_ms <= line.end_ms == following.start_ms

@@ -4,6 +4,7 @@ from locsvc.domain.cues import Cue
 from locsvc.domain.dubbing import (
     BREATH_MS,
     FitStatus,
+    cue_id,
     fit_line,
     gaps_after,
     script_from_cues,
@@ -48,3 +49,45 @@ def test_script_lines_carry_ids_times_source_and_voice():
         ("c0", "Ask not", "No preguntes"), ("c2100", "what your country", "qué tu país"),
     ]  # fmt: skip
     assert gaps_after(lines, 5000) == [100, 1000]
+
+
+def test_a_dual_speaker_cue_is_a_line_per_speaker_sharing_its_time_by_text():
+    source = [Cue(1000, 4000, ("-Who is it?", "-Me."), ("S1", "S2"))]
+    target = [
+        Cue(0, 900, ("Hola.",), ("S1",)),
+        Cue(1000, 4000, ("-¿Quién es, a estas horas?", "-Yo."), ("S1", "S2")),
+    ]
+    lines = script_from_cues(target, source, "es", voices={"S1": "es+m3", "S2": "es+f3"})
+    assert [(line.id, line.speaker, line.voice, line.text) for line in lines] == [
+        ("c0", "S1", "es+m3", "Hola."),
+        ("c1000", "S1", "es+m3", "¿Quién es, a estas horas?"),
+        ("c1000b", "S2", "es+f3", "Yo."),
+    ]  # fmt: skip
+    first, second = lines[1], lines[2]
+    assert (first.start_ms, second.end_ms) == (1000, 4000) and first.end_ms == second.start_ms
+    # 25 characters to 3: the first speaker takes 25/28 of the 3 s
+    assert first.end_ms == 1000 + round(3000 * 25 / 28)
+    assert (first.source_text, second.source_text) == ("Who is it?", "Me.")  # each their own
+
+
+def test_line_ids_are_stable_and_name_their_cue():
+    cue = Cue(2700, 6000, ("-Sí.", "-No."), ("S1", "S2"))
+    ids = [line.id for line in script_from_cues([cue], [], "es")]
+    assert ids == [line.id for line in script_from_cues([cue], [], "es")] == ["c2700", "c2700b"]
+    assert [cue_id(i) for i in ids] == ["c2700", "c2700"]
+
+
+def test_cues_without_speakers_are_one_line_in_the_default_voice():
+    cue = Cue(0, 2000, ("-Sí.", "-No."))  # dashed, but whose lines are not known
+    (line,) = script_from_cues([cue], [], "es", voices={"S1": "es+f3"})
+    assert (line.id, line.speaker, line.voice, line.text) == ("c0", "S1", "es", "-Sí. -No.")
+
+
+def test_a_one_speaker_cue_is_one_line_in_that_speakers_voice():
+    cue = Cue(0, 2000, ("pregunta qué puedes hacer", "por tu país."), ("S2", "S2"))
+    (line,) = script_from_cues([cue], [], "es", voices={"S2": "es+f3"})
+    assert (line.speaker, line.voice, line.text) == (
+        "S2",
+        "es+f3",
+        cue.lines[0] + " " + cue.lines[1],
+    )

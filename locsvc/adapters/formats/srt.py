@@ -23,7 +23,8 @@ def labelled_lines(cue: Cue, speaker_names: Mapping[str, str] | None) -> tuple[s
     lines = list(cue.lines)
     for speaker, indexes in speaker_runs(cue):
         line = lines[indexes[0]]
-        place = LABEL_PLACE.match(line).end()
+        match = LABEL_PLACE.match(line)  # the pattern matches every line, if only emptily
+        place = match.end() if match else 0
         label = f"[{display_name(speaker, speaker_names)}] "
         lines[indexes[0]] = line[:place] + label + line[place:]
     return tuple(lines)

@@ -333,7 +333,8 @@ Piece = tuple[str, str | None]  # text, and the speaker of it (None for markup)
 
 def _lines(pieces: list[Piece]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A paragraph's lines, and their speakers: each line's is that of its first text."""
-    texts, found = [""], [None]
+    texts: list[str] = [""]
+    found: list[str | None] = [None]
     for text, speaker in pieces:
         if text == "\n":
             texts.append("")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -77,6 +78,12 @@ def read_job(ctx: Context, episode_id: str, stage: StageName) -> StageJob:
         )
 
 
+class StageWrite(Protocol):
+    """A database write a stage asks for, applied with the stage's completion."""
+
+    def apply(self, session: Session, episode_id: str) -> dict: ...
+
+
 @dataclass(frozen=True)
 class NewRevision:
     """A machine revision of the episode's track in ``language``."""
@@ -122,7 +129,7 @@ class EpisodeSpeakers:
 class StageResult:
     artifact_sha256: str | None  # what the next stage reads
     info: dict = field(default_factory=dict)  # recorded on the stage
-    writes: tuple[NewRevision | DetectedLanguage | EpisodeSpeakers, ...] = ()
+    writes: tuple[StageWrite, ...] = ()
 
     def write(self, session: Session, episode_id: str) -> dict:
         """Apply the writes; the stage's record, with what they add (a revision number)."""

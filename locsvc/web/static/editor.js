@@ -1,5 +1,6 @@
-// The review editor: live meters, keyboard editing, saving with conflict handling,
-// and the player showing the current cue. Plain JavaScript, no build step.
+// The review editor: live meters, keyboard editing, speakers (badges, changing a cue's
+// speaker, dual-speaker events, renaming), saving with conflict handling, and the player
+// showing the current cue. Plain JavaScript, no build step.
 "use strict";
 (function () {
   const table = document.getElementById("cues");
@@ -18,6 +19,12 @@
   const nowShowing = document.getElementById("now-showing");
   const status = document.getElementById("status");
   let baseRevision = Number(table.dataset.revision);
+  // The episode's speakers ({label, name, class, ...}) and the track language's dialogue
+  // dash: the domain's rule (domain.dialogue.dialogue_lines).
+  const cast = JSON.parse(table.dataset.speakers || "[]");
+  const dash = table.dataset.dash || "-";
+  const dashFirst = table.dataset.dashFirst !== "false";
+  const PALETTE = 8;
 
   const rows = () => Array.from(body.querySelectorAll("tr.cue"));
   const field = (row, name) => row.querySelector("." + name);
@@ -42,7 +49,168 @@
       start_ms: Number(field(row, "in").value),
       end_ms: Number(field(row, "out").value),
       text: field(row, "text").value,
+      speakers: speakersToSave(row),
     }));
+  }
+
+  // --- speakers -------------------------------------------------------------------------
+  // A row's speakers are one label per line (the domain's Cue.speakers), or [] when
+  // unknown, kept as JSON in its speaker cell's data-speakers (so a copied row keeps them).
+
+  const textLines = (row) => field(row, "text").value.split("\n").map((l) => l.trim()).filter((l) => l);
+  const getSpeakers = (row) => JSON.parse(field(row, "speaker").dataset.speakers || "[]");
+  const setSpeakers = (row, speakers) => { field(row, "speaker").dataset.speakers = JSON.stringify(speakers); };
+  const distinct = (speakers) => Array.from(new Set(speakers));
+  const castMember = (label) => cast.find((s) => s.label === label);
+  const displayName = (label) => { const s = castMember(label); return s && s.name ? s.name : label; };
+
+  function speakerClass(label) {  // as services.editor.speaker_class
+    const known = castMember(label);
+    if (known) return known.class;
+    const digits = label.replace(/[^0-9]/g, "");
+    const n = digits ? Number(digits) - 1 : Array.from(label).reduce((a, c) => a + c.codePointAt(0), 0);
+    return `speaker-${(((n % PALETTE) + PALETTE) % PALETTE) + 1}`;
+  }
+
+  function speakersToSave(row) {
+    const speakers = getSpeakers(row);
+    const n = textLines(row).length;
+    if (!speakers.length || !n || speakers.length === n) return speakers;
+    if (distinct(speakers).length === 1) return Array(n).fill(speakers[0]);
+    return speakers;  // a dual cue no longer of two lines: the server says which
+  }
+
+  // domain.dialogue.strip_dash: the leading dialogue dash (after any tags), and its space.
+  const stripDash = (line) => line.replace(/^(\s*(?:<[^>]*>)*)(?!--)[-\u2013\u2014] */, "$1");
+  const dialogueLines = (first, second) => [dashFirst ? dash + first : first, dash + second];
+
+  function say(message, isError) {
+    status.textContent = message;
+    status.classList.toggle("error", Boolean(isError));
+  }
+
+  function badge(label) {
+    const span = document.createElement("span");
+    span.className = `badge ${speakerClass(label)}`;
+    span.dataset.label = label;
+    span.title = label;
+    span.textContent = displayName(label);
+    return span;
+  }
+
+  function speakerSelect(value, label, onChange) {
+    const select = document.createElement("select");
+    select.className = "speaker-select";
+    select.setAttribute("aria-label", label);
+    const unknown = new Option("— unknown —", "");
+    select.add(unknown);
+    for (const s of cast) select.add(new Option(s.name ? `${s.name} (${s.label})` : s.label, s.label));
+    if (value && !castMember(value)) select.add(new Option(value, value));
+    select.value = value || "";
+    select.addEventListener("change", () => onChange(select.value));
+    return select;
+  }
+
+  function renderSpeakers(row) {
+    const cell = field(row, "speaker");
+    const speakers = getSpeakers(row);
+    const who = distinct(speakers);
+    cell.querySelector(".badges").replaceChildren(...who.map(badge));
+    if (!editable) return;
+    const controls = document.createElement("div");
+    controls.className = "speaker-controls";
+    if (who.length <= 1) {
+      controls.append(speakerSelect(who[0], "Speaker", (label) => {
+        setSpeakers(row, label ? Array(Math.max(1, textLines(row).length)).fill(label) : []);
+        renderSpeakers(row);
+      }));
+      const two = document.createElement("button");
+      two.type = "button";
+      two.className = "two-speakers";
+      two.textContent = "Two speakers";
+      two.title = "Make a dual-speaker event: one line per speaker, with dialogue dashes";
+      two.disabled = cast.length < 2;
+      two.addEventListener("click", () => splitSpeakers(row));
+      controls.append(two);
+    } else {
+      speakers.forEach((label, i) => {
+        controls.append(speakerSelect(label, `Speaker of line ${i + 1}`, (chosen) => {
+          const now = getSpeakers(row);
+          if (chosen) now[i] = chosen;
+          setSpeakers(row, chosen ? now : []);
+          renderSpeakers(row);
+        }));
+      });
+      const one = document.createElement("button");
+      one.type = "button";
+      one.className = "one-speaker";
+      one.textContent = "One speaker";
+      one.title = "Back to one speaker: the dialogue dashes go";
+      one.addEventListener("click", () => mergeSpeakers(row));
+      controls.append(one);
+    }
+    const old = cell.querySelector(".speaker-controls");
+    if (old) old.replaceWith(controls); else cell.append(controls);
+  }
+
+  // The word boundary nearest the caret (or the middle) in a one-line cue.
+  function wordCut(line, at) {
+    if (!(at > 0 && at < line.length)) at = Math.floor(line.length / 2);
+    for (let d = 0; d < line.length; d += 1) {
+      for (const i of [at - d, at + d]) {
+        if (i > 0 && i < line.length && /\s/.test(line[i]) !== /\s/.test(line[i - 1])) {
+          const first = line.slice(0, i).trim();
+          const second = line.slice(i).trim();
+          if (first && second) return [first, second];
+        }
+      }
+    }
+    return null;
+  }
+
+  function splitSpeakers(row) {
+    const text = field(row, "text");
+    const lines = textLines(row);
+    const number = rows().indexOf(row) + 1;
+    if (cast.length < 2) { say("Two speakers need two of the episode's speakers.", true); return; }
+    let parts;
+    if (lines.length === 1) {
+      const offset = text.value.indexOf(lines[0]);
+      parts = wordCut(stripDash(lines[0]), text.selectionStart - offset);
+      if (!parts) { say(`Cue ${number}: no word boundary to split at.`, true); return; }
+    } else if (lines.length === 2) {
+      parts = lines.map(stripDash);
+    } else {
+      say(`Cue ${number}: a dual-speaker event has two lines; make it two lines first.`, true);
+      return;
+    }
+    text.value = dialogueLines(parts[0], parts[1]).join("\n");
+    const current = getSpeakers(row)[0] || cast[0].label;
+    const other = (cast.find((s) => s.label !== current) || cast[0]).label;
+    setSpeakers(row, [current, other]);
+    renderSpeakers(row);
+    meter(row);
+    say(`Cue ${number}: two speakers, one a line. Check each line's speaker.`);
+  }
+
+  function mergeSpeakers(row) {
+    const text = field(row, "text");
+    const lines = textLines(row).map(stripDash);
+    text.value = lines.join("\n");
+    const first = getSpeakers(row)[0];
+    setSpeakers(row, first ? lines.map(() => first) : []);
+    renderSpeakers(row);
+    meter(row);
+  }
+
+  // A row's speakers cut as its lines are (split of a cue at the caret): the first
+  // ``n1`` lines' and the last ``n2`` lines' (the line cut in two is in both).
+  function piece(row, speakers, from, count, wasDual) {
+    const part = speakers.slice(from, from + count);
+    if (wasDual && distinct(part).length === 1) {
+      field(row, "text").value = textLines(row).map(stripDash).join("\n");
+    }
+    setSpeakers(row, part);
   }
 
   function focusRow(index) {
@@ -59,13 +227,22 @@
     const share = text.value.length ? at / text.value.length : 0.5;
     const cut = toFrame(start + (end - start) * share);
     const copy = row.cloneNode(true);
+    const speakers = getSpeakers(row);
+    const lineCount = textLines(row).length;
     field(copy, "text").value = text.value.slice(at).trim();
     text.value = text.value.slice(0, at).trim();
+    if (speakers.length && speakers.length === lineCount) {
+      const wasDual = distinct(speakers).length > 1;
+      const second = textLines(copy).length;
+      piece(row, speakers, 0, textLines(row).length, wasDual);
+      piece(copy, speakers, speakers.length - second, second, wasDual);
+    }
     field(row, "out").value = onFrame(cut - 2);
     field(copy, "in").value = onFrame(cut);
     row.after(copy);
     wire(copy);
     renumber();
+    renderSpeakers(row);
     meter(row);
     meter(copy);
   }
@@ -73,7 +250,20 @@
   function merge(row) {
     const next = row.nextElementSibling;
     if (!next) return;
+    const fill = (r, other) => {
+      const own = speakersToSave(r);
+      return own.length ? own : textLines(r).map(() => other[0]);
+    };
+    const mine = speakersToSave(row);
+    const theirs = speakersToSave(next);
+    const speakers = mine.length || theirs.length ? [...fill(row, theirs), ...fill(next, mine)] : [];
     field(row, "text").value = (field(row, "text").value + "\n" + field(next, "text").value).trim();
+    const lines = textLines(row);
+    if (lines.length === 2 && distinct(speakers).length === 2) {  // two speakers: a dual event
+      field(row, "text").value = dialogueLines(stripDash(lines[0]), stripDash(lines[1])).join("\n");
+    }
+    setSpeakers(row, speakers);
+    renderSpeakers(row);
     field(row, "out").value = field(next, "out").value;
     next.remove();
     renumber();
@@ -96,6 +286,7 @@
   }
 
   function wire(row) {
+    renderSpeakers(row);
     for (const name of ["text", "in", "out"]) field(row, name).addEventListener("input", () => meter(row));
     row.querySelector(".play").addEventListener("click", () => {
       if (!media) return;
@@ -154,6 +345,8 @@
         field(row, "in").value = cue.start_ms;
         field(row, "out").value = cue.end_ms;
         field(row, "text").value = cue.lines.join("\n");
+        setSpeakers(row, cue.speakers || []);
+        renderSpeakers(row);
         meter(row);
       });
       baseRevision = error.details.latest_revision;
@@ -195,6 +388,33 @@
     const action = actions[event.key] || actions[event.key.toLowerCase()];
     if (action) { event.preventDefault(); action(); }
   });
+
+  // Renaming a speaker (the whole episode): the panel's forms, sent by script so that
+  // unsaved edits stay; the badges show the new name.
+  for (const form of document.querySelectorAll("form.rename")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const name = form.elements.name.value.trim();
+      const response = await fetch(form.action, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": table.dataset.csrf },
+        body: JSON.stringify({ name }),
+        credentials: "same-origin",
+      });
+      const reply = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        say(`Not renamed: ${reply.error ? reply.error.message : response.status}`, true);
+        return;
+      }
+      const known = castMember(reply.label);
+      if (known) known.name = reply.name;
+      const line = form.closest("tr");
+      line.querySelector(".speaker-name").textContent = reply.name;
+      form.elements.name.value = reply.name;
+      rows().forEach(renderSpeakers);
+      say(`${reply.label} is now ${reply.name} in the whole episode.`);
+    });
+  }
 
   const saveButton = document.getElementById("save");
   if (saveButton) saveButton.addEventListener("click", () => save());

@@ -1,0 +1,29 @@
+"""Choosing a dub voice per speaker by pitch register: distinct voices, the higher
+voices for the higher speakers, the voices already cast skipped."""
+
+from locsvc.domain.cast import VoiceChoice, auto_voices
+
+HIGHER = [VoiceChoice("espeak-ng", "es+f3"), VoiceChoice("espeak-ng", "es+f2")]
+LOWER = [VoiceChoice("espeak-ng", "es+m3"), VoiceChoice("espeak-ng", "es+m2")]
+
+
+def test_speakers_of_different_registers_take_higher_and_lower_voices():
+    chosen = auto_voices([("S1", 105.0), ("S2", 230.0)], HIGHER, LOWER)
+    assert chosen == {"S1": LOWER[0], "S2": HIGHER[0]}
+
+
+def test_speakers_of_one_register_take_distinct_voices_in_order():
+    chosen = auto_voices([("S1", 100.0), ("S2", 110.0), ("S3", None)], HIGHER, LOWER)
+    assert chosen == {"S1": LOWER[0], "S2": LOWER[1], "S3": HIGHER[0]}  # then the others
+    assert len(set(chosen.values())) == 3
+
+
+def test_voices_cast_to_other_speakers_are_skipped():
+    chosen = auto_voices([("S2", 120.0)], HIGHER, LOWER, taken=[LOWER[0]])
+    assert chosen == {"S2": LOWER[1]}
+
+
+def test_when_the_voices_run_out_they_are_reused():
+    speakers = [(f"S{n}", 100.0 + n) for n in range(6)]
+    chosen = auto_voices(speakers, HIGHER, LOWER)
+    assert set(chosen.values()) == {*HIGHER, *LOWER} and len(chosen) == 6
