@@ -49,9 +49,15 @@ _LANGUAGE_NUMBERS: dict[str, tuple[float, float, float, bool]] = {
 }
 _DEFAULT_NUMBERS = (42, 17, 13, False)
 
-# language -> (dialogue dash, on the first line too): the Netflix Timed Text Style Guide's
-# per-language pages (docs/timed-text.md). A hyphen without a space unless listed.
-_DIALOGUE_DASHES: dict[str, tuple[str, bool]] = {}
+# language -> (dialogue dash, on the first line too), after the Netflix Timed Text Style
+# Guide's per-language pages; a hyphen without a space on both lines (en, es, de, tr, ...)
+# unless listed. Read in the guides: fr, ro, ko, th ("- "), he (second line only); taken
+# from Subtitle Edit's Netflix checker where the guide's text was not at hand: pt-BR, it,
+# pl, ru, ar ("- "), nl, fi (second line only). docs/timed-text.md has the table.
+_DIALOGUE_DASHES: dict[str, tuple[str, bool]] = {
+    **{tag: ("- ", True) for tag in ("fr", "ro", "ko", "th", "pt-br", "it", "pl", "ru", "ar")},
+    **{tag: ("-", False) for tag in ("he", "nl", "fi")},
+}
 
 
 def profile_for(
