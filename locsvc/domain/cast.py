@@ -4,6 +4,7 @@ voice print up to date, and choosing a distinct dub voice per speaker."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from .diarization import VoiceProfile
 from .errors import InvalidRequest
 
 MAX_NAME = 200
+LABEL = re.compile(r"[Ss][0-9]{1,4}")  # the diarization's labels: not names
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ def check_name(name: object) -> str:
         raise InvalidRequest(f"A speaker's name is 1 to {MAX_NAME} characters.", field="name")
     if any(ch in name for ch in "<>\n\r\t"):
         raise InvalidRequest("A speaker's name has no '<', '>' or line breaks.", field="name")
+    if LABEL.fullmatch(name.strip()):
+        raise InvalidRequest(
+            f"{name.strip()!r} looks like a speaker label (S1, S2, ...); give a name.",
+            field="name",
+        )
     return name.strip()
 
 
@@ -92,7 +99,12 @@ def auto_voices(
 ) -> dict[str, VoiceChoice]:
     """A distinct voice per speaker (label, pitch): speakers above the middle of the range
     of pitches take the higher voices in turn, the others the lower ones, skipping voices
-    already cast; when the voices run out they are reused in the same order."""
+    already cast; when the voices run out they are reused in the same order. A lone
+    speaker with nobody to be told from takes the first lower voice, the language's best
+    (Piper for English): pitch alone misjudges one voice (JFK's raised oratory measures
+    240 Hz, a "higher" voice)."""
+    if len(speakers) == 1 and not taken and (lower or higher):
+        return {speakers[0][0]: (lower or higher)[0]}
     pitches = sorted(p for _, p in speakers if p)
     middle = 165.0 if not pitches else (pitches[0] + pitches[-1]) / 2
     if len(pitches) < 2 or pitches[-1] - pitches[0] < 40:

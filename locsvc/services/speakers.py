@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..adapters.db.models import EpisodeSpeaker, ShowCharacter
 from ..adapters.db.repositories import AuditLog, EpisodeRepository, SpeakerRepository
 from ..domain.access import Principal, Role, require_role, require_show
-from ..domain.cast import Character, check_name, updated_print
+from ..domain.cast import LABEL, Character, check_name, updated_print
 from ..domain.cues import Cue
 from ..domain.errors import Conflict, InvalidRequest
 from ..domain.requests import looks_like_language_tag
@@ -85,7 +85,7 @@ def _learn_voice(character: ShowCharacter, speaker: EpisodeSpeaker) -> None:
 
 def resolve_speakers(
     session: Session, episode_id: str, cues: Sequence[Cue]
-) -> tuple[list[Cue], list[tuple[str, str]]]:
+) -> tuple[list[Cue], list[tuple[str, str | None]]]:
     """A revision's cues with the speakers its file names (display names or labels) as
     the episode's labels, and the (label, name) of speakers nobody had yet: the caller
     adds them (``SpeakerRepository.add``) once the revision is accepted."""
@@ -93,12 +93,16 @@ def resolve_speakers(
     if not named:
         return list(cues), []
     rows = SpeakerRepository(session).of_episode(episode_id)
-    by_key = {row.label.casefold(): row.label for row in rows}
-    by_key.update({row.name.casefold(): row.label for row in rows if row.name})
-    added: list[tuple[str, str]] = []
+    by_key = {row.name.casefold(): row.label for row in rows if row.name}
+    by_key.update({row.label.casefold(): row.label for row in rows})  # a label is a label
+    added: list[tuple[str, str | None]] = []
     number = len(rows)
     for spoken in sorted(named):
         if spoken.casefold() in by_key:
+            continue
+        if LABEL.fullmatch(spoken):  # a label the file made up: a speaker without a name
+            added.append((spoken.upper(), None))
+            by_key[spoken.casefold()] = spoken.upper()
             continue
         number += 1
         while f"s{number}" in by_key:

@@ -27,3 +27,8 @@ def test_when_the_voices_run_out_they_are_reused():
     speakers = [(f"S{n}", 100.0 + n) for n in range(6)]
     chosen = auto_voices(speakers, HIGHER, LOWER)
     assert set(chosen.values()) == {*HIGHER, *LOWER} and len(chosen) == 6
+
+
+def test_a_lone_speaker_takes_the_languages_first_voice_whatever_the_pitch():
+    assert auto_voices([("S1", 240.0)], HIGHER, LOWER) == {"S1": LOWER[0]}
+    assert auto_voices([("S1", 240.0)], HIGHER, LOWER, taken=[LOWER[0]]) == {"S1": HIGHER[0]}
