@@ -53,7 +53,7 @@ def _encoder(weights: str | None) -> VoiceEncoder:
 
 
 class EmbeddingDiarizer:
-    name = "ge2e-spectral"
+    name = "ge2e-agglomerative"
 
     def __init__(self, weights: Path | None = None) -> None:
         self.weights = str(weights) if weights else None

@@ -52,7 +52,7 @@ def test_video_to_source_track(deployment, api, start_worker, media_dir, data_di
     assert view["status"] == "ready", view
     assert view["frame_rate"] == pytest.approx(24000 / 1001)
     assert view["source_language"] == "en"
-    assert [s["attempts"] for s in view["stages"]] == [1, 1, 1, 1, 1, 1]
+    assert [s["attempts"] for s in view["stages"]] == [1] * 7
     assert view["tracks"] == [{"language": "en", "kind": "source", "state": "draft", "revision": 1}]
 
     srt = api.get(f"/api/v1/episodes/{episode_id}/tracks/en?format=srt", headers=AUTH).text
@@ -84,6 +84,7 @@ def test_worker_killed_mid_transcription(deployment, api, start_worker, librivox
         "extract_audio": 1,
         "detect_shots": 1,
         "transcribe": 2,
+        "diarize": 1,
         "segment": 1,
         "write_track": 1,
     }
@@ -122,7 +123,7 @@ def test_truncated_upload_fails_with_a_clear_error(settings_overrides, start_wor
     assert "truncated" in view["error"]["message"]
     extract = stage(view, "extract_audio")
     assert extract["status"] == "failed" and extract["error"]["code"] == "unusable_media"
-    assert [s["status"] for s in view["stages"][2:]] == ["pending"] * 4
+    assert [s["status"] for s in view["stages"][2:]] == ["pending"] * 5
     storage_tmp = app.extensions["locsvc"].storage.root / "tmp"
     assert list(storage_tmp.iterdir()) == []  # the partial WAV did not survive
     assert view["tracks"] == []

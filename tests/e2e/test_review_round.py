@@ -64,8 +64,9 @@ def test_upload_to_delivery(deployment, api, start_worker, data_dir, apertium):
                         headers=producer)  # fmt: skip
     assert delivered.status_code == 200 and "compatriota" in srt_text(delivered.text)
     record = api.get(f"/api/v1/episodes/{episode_id}/provenance", headers=producer).json
-    asr, mt = record["models"]
+    asr, diarizer, mt = record["models"]
     assert asr["name"] == "faster-whisper:base" and len(asr["sha256"]) == 64
+    assert diarizer["kind"] == "diarization" and len(diarizer["sha256"]) == 64
     assert mt["engine"] == "apertium" and mt["language"] == "es"
     assert record["source_media"]["sha256"] == upload_media_sha256(data_dir)
     assert [a["action"] for a in record["human_actions"]] == [
