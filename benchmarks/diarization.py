@@ -106,7 +106,10 @@ def measure_long(minutes: float) -> None:
     before = segment_words(transcript.words, profile, FPS)
     after = segment_words(diarization.label(transcript.words), profile, FPS)
     spoken = spoken_of(transcript.words, diarization.word_speakers)
-    qc_before, qc_after = check(before, profile, FPS), check(after, profile, FPS, spoken=spoken)
+    # Both checked against who spoke: speaker_change counts the speaker-blind events that
+    # join two speakers' words as one speaker's text.
+    qc_before = check(before, profile, FPS, spoken=spoken)
+    qc_after = check(after, profile, FPS, spoken=spoken)
     audio_s = transcript.duration_ms / 1000
     print(
         f"\nlong episode: {audio_s / 60:.1f} min, {len(transcript.words)} words, "

@@ -28,7 +28,7 @@ from ..domain.diarization import (
     turns_of_words,
 )
 from ..domain.errors import StageFailed
-from ..domain.text import SENTENCE_END
+from ..domain.segmentation import ends_sentence
 from ..domain.transcript import Word
 from .voice_encoder import PARTIAL_FRAMES, SAMPLE_RATE, VoiceEncoder, mel_frames, normalised
 from .voice_pitch import median_pitch
@@ -164,7 +164,7 @@ def keep_sentences_whole(
     kept = list(clusters)
     for index in range(1, len(phrases)):
         before, phrase = phrases[index - 1], phrases[index]
-        carries_on = not words[before.last].text.strip().endswith(SENTENCE_END)
+        carries_on = not ends_sentence(words[before.last])
         short_pause = phrase.start_ms - before.end_ms < MID_SENTENCE_GAP_MS
         if carries_on and short_pause and phrase.duration_ms < RELIABLE_MS:
             kept[index] = kept[index - 1]

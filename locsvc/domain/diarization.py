@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from .errors import InvalidRequest
-from .text import SENTENCE_END
+from .segmentation import ends_sentence
 from .transcript import Word
 
 CHANGE_GAP_MS = 250  # a pause this long between words may be a change of speaker
@@ -70,7 +70,8 @@ class Phrase:
 
 
 def phrases_of(words: Sequence[Word]) -> list[Phrase]:
-    """The words cut at every pause of ``CHANGE_GAP_MS`` and every sentence end; a phrase
+    """The words cut at every pause of ``CHANGE_GAP_MS`` and every sentence end ("Mr." is
+    none: a change of speaker there split a reader's "And Mr. | John Dashwood"); a phrase
     longer than ``MAX_PHRASE_MS`` is cut again at its longest pause."""
     phrases: list[Phrase] = []
     begin = 0
@@ -82,9 +83,7 @@ def phrases_of(words: Sequence[Word]) -> list[Phrase]:
 
 
 def _may_change(before: Word, after: Word) -> bool:
-    return after.start_ms - before.end_ms >= CHANGE_GAP_MS or before.text.strip().endswith(
-        SENTENCE_END
-    )
+    return after.start_ms - before.end_ms >= CHANGE_GAP_MS or ends_sentence(before)
 
 
 def _bounded(words: Sequence[Word], first: int, last: int) -> list[Phrase]:

@@ -154,9 +154,39 @@ def join_brief_groups(
         next_start = groups[index + 1][0].start_ms if index + 1 < len(groups) else None
         if joined and _should_join(joined[-1], group, next_start, profile, dual_spans):
             joined[-1] = joined[-1] + group
-        else:
-            joined.append(group)
+            continue
+        if joined and (rebalanced := _borrow_words(joined[-1], group, next_start, profile)):
+            joined[-1], group = rebalanced
+        joined.append(group)
     return joined
+
+
+def _borrow_words(
+    previous: list[Word], group: list[Word], after: int | None, profile: TimedTextProfile
+) -> tuple[list[Word], list[Word]] | None:
+    """A brief tail of a sentence that ran over its event ("...New Jersey now though" /
+    "well") that cannot be joined takes the fewest last words of the event before it that
+    make both long enough to read, when it still fits; None when no such split exists."""
+    if _speakers(previous) != _speakers(group) or ends_sentence(previous[-1]):
+        return None
+    if group[0].start_ms - previous[-1].end_ms >= PAUSE_BREAK_MS:
+        return None
+    too_brief, speed_alone = _reading(group, after, profile)
+    if not too_brief:
+        return None
+    # No faster than the talker's own pace: the worse of the two events as they were.
+    pace = max(profile.reading_speed_cps, speed_alone, _reading(previous, group[0].start_ms,
+                                                                profile)[1])  # fmt: skip
+    for count in range(1, len(previous)):
+        kept, moved = previous[:-count], previous[-count:] + group
+        if moved[-1].end_ms - moved[0].start_ms > profile.max_duration_ms:
+            return None
+        if not fits(_text(moved), profile) or _reading(kept, moved[0].start_ms, profile)[0]:
+            return None
+        too_brief, speed = _reading(moved, after, profile)
+        if not too_brief:
+            return (kept, moved) if speed <= pace else None
+    return None
 
 
 def _should_join(

@@ -71,3 +71,8 @@ def test_a_voice_takes_a_characters_name_above_the_threshold_one_to_one():
     assert [(m.label, m.name) for m in matches] == [("S1", "Diane")]
     print_, episodes = updated_print(Character("Diane", (1.0, 0.0), 1), (0.0, 1.0))
     assert episodes == 2 and print_ == pytest.approx((0.70711, 0.70711), abs=1e-4)
+
+
+def test_an_abbreviation_is_no_sentence_end_to_change_speaker_at():
+    words = [Word(0, 300, " And"), Word(300, 600, " Mr."), Word(650, 1000, " Dashwood")]
+    assert [(p.first, p.last) for p in phrases_of(words)] == [(0, 2)]

@@ -171,3 +171,21 @@ def test_no_word_is_carried_across_a_pause_into_an_overlong_event():
     cues = segment_words(words, profile_for("es"), FPS)
     assert joined(cues).split() == ["Da", "las", "gracias."]
     assert all(c.end_ms - c.start_ms <= EN.max_duration_ms for c in cues)
+
+
+def test_a_brief_tail_of_a_sentence_borrows_words_from_the_event_before_it():
+    # One speaker's sentence overflows its event by one word, then another speaker's long
+    # turn follows at once: the lone "well" (0.3 s) would flash by; it takes the fewest
+    # words before it that make it long enough to read.
+    first = [Word(w.start_ms, w.end_ms, w.text, speaker="S1") for w in words_from(
+        "from Chicago originally but I'm in New Jersey now though and I moved there "
+        "last month well",
+        word_ms=250)]  # fmt: skip
+    second = [Word(w.start_ms, w.end_ms, w.text, speaker="S2") for w in words_from(
+        "there's not much difference at least you know they all call me a Yankee down here.",
+        first[-1].end_ms + 80, word_ms=250)]  # fmt: skip
+    cues = segment_words(first + second, EN, FPS)
+    assert joined(cues).split() == [w.text.strip() for w in first + second]
+    tail = next(c for c in cues if c.text.endswith("well"))
+    assert tail.text != "well" and tail.end_ms - tail.start_ms >= EN.min_duration_ms
+    assert not [i for i in check(cues, EN, FPS).issues if i.rule is Rule.MIN_DURATION]
