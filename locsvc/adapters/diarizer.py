@@ -1,5 +1,5 @@
-"""Diarization behind the Diarizer port: phrase voice embeddings (the packaged GE2E encoder,
-voice_encoder.py) clustered into speakers by average-linkage clustering (SciPy), the
+"""Diarization behind the Diarizer port: phrase voice embeddings (the packaged CAM++
+encoder, speaker_encoder.py) clustered into speakers by average-linkage clustering (SciPy), the
 speaker count where voices differ more than one voice varies, within the producer's
 hints. (Spectral clustering, made for dense 0.4 s windows, did worse on the few dozen
 phrases of a scene: 0.45 confusion on the three-voice dialogue against 0.0 here.)
@@ -30,30 +30,30 @@ from ..domain.diarization import (
 from ..domain.errors import StageFailed
 from ..domain.segmentation import ends_sentence
 from ..domain.transcript import Word
-from .voice_encoder import PARTIAL_FRAMES, SAMPLE_RATE, VoiceEncoder, mel_frames, normalised
+from .speaker_encoder import EMBEDDING_SIZE, SAMPLE_RATE, SpeakerEncoder
 from .voice_pitch import median_pitch
 
 RELIABLE_MS = 1000  # phrases at least this long are clustered
 SHORTEST_MS = 300  # shorter ones are not embedded at all: they follow their neighbours
-PARTIAL_STEP = PARTIAL_FRAMES // 2  # long phrases: 1.6 s windows, half overlapping
 DEFAULT_MAX_SPEAKERS = 20  # when no hint: the most an episode is searched for
-# GE2E cosine similarity: one voice 0.75-0.9, two distinct voices 0.45-0.66 (measured on
-# tests/speech_dialogue.py); a telephone call squeezes both toward 0.7.
-SAME_VOICE_DISTANCE = 0.3
-WEAK_MARGIN = 0.04
+# CAM++ cosine similarity of phrases: one voice 0.5-0.8, two voices 0.0-0.45 (a telephone
+# call between two women included); clusters closer than this are one voice.
+SAME_VOICE_DISTANCE = 0.6
+# a short phrase's voice must be this much closer to another speaker than to its
+# neighbours' to be given to them
+OUTSIDER_MARGIN = 0.15
 STRAY_VOICE_MS = 4000  # a "voice" heard for less than this is folded into its nearest
 STRAY_VOICE_SHARE = 0.03
 MID_SENTENCE_GAP_MS = 600  # a pause shorter than this inside a sentence keeps its speaker
-BATCH = 128
 
 
 @lru_cache(maxsize=2)
-def _encoder(weights: str | None) -> VoiceEncoder:
-    return VoiceEncoder(Path(weights) if weights else None)
+def _encoder(weights: str | None) -> SpeakerEncoder:
+    return SpeakerEncoder(Path(weights) if weights else None)
 
 
 class EmbeddingDiarizer:
-    name = "ge2e-agglomerative"
+    name = "campplus-agglomerative"
 
     def __init__(self, weights: Path | None = None) -> None:
         self.weights = str(weights) if weights else None
@@ -82,40 +82,15 @@ class EmbeddingDiarizer:
         )
 
     def _embed(self, samples: np.ndarray, phrases: Sequence[Phrase]) -> list[np.ndarray | None]:
-        """One unit embedding per phrase (the mean of its 1.6 s windows), None when too short."""
-        windows: list[tuple[int, np.ndarray]] = []  # (phrase index, mel frames)
-        for index, phrase in enumerate(phrases):
-            if phrase.duration_ms < SHORTEST_MS:
-                continue
-            clip = samples[phrase.start_ms * 16 : phrase.end_ms * 16]
-            frames = mel_frames(normalised(clip))
-            if len(frames) <= PARTIAL_FRAMES:
-                windows.append((index, frames))
-                continue
-            starts = list(range(0, len(frames) - PARTIAL_FRAMES + 1, PARTIAL_STEP))
-            if starts[-1] + PARTIAL_FRAMES < len(frames):
-                starts.append(len(frames) - PARTIAL_FRAMES)  # cover the end too
-            windows += [(index, frames[s : s + PARTIAL_FRAMES]) for s in starts]
-        sums: dict[int, np.ndarray] = {}
-        for length, group in _by_length(windows).items():
-            encoder = _encoder(self.weights)
-            for begin in range(0, len(group), BATCH):
-                chunk = group[begin : begin + BATCH]
-                batch = np.stack([frames[:length] for _, frames in chunk])
-                for (index, _), vector in zip(chunk, encoder.embed_frames(batch), strict=True):
-                    sums[index] = sums.get(index, 0) + vector
+        """One unit embedding per phrase, None when too short to carry a voice."""
+        encoder = _encoder(self.weights)
+        rate = SAMPLE_RATE // 1000
         return [
-            sums[i] / np.linalg.norm(sums[i]) if i in sums else None for i in range(len(phrases))
+            encoder.embed(samples[p.start_ms * rate : p.end_ms * rate])
+            if p.duration_ms >= SHORTEST_MS
+            else None
+            for p in phrases
         ]
-
-
-def _by_length(windows: list[tuple[int, np.ndarray]]) -> dict[int, list[tuple[int, np.ndarray]]]:
-    """Windows batched by length, rounded down to 10 frames so that batches stay few."""
-    groups: dict[int, list[tuple[int, np.ndarray]]] = {}
-    for index, frames in windows:
-        length = max(10, len(frames) // 10 * 10)
-        groups.setdefault(length, []).append((index, frames))
-    return groups
 
 
 def assign_speakers(
@@ -136,20 +111,42 @@ def assign_speakers(
     durations = np.array([phrases[i].duration_ms for i in reliable])
     found = _without_stray_voices(matrix, found, durations, low)
     centroids = _centroids(matrix, found)
-    clusters: list[int] = []
-    for index, embedding in enumerate(embeddings):
-        if index in reliable:
-            clusters.append(int(found[reliable.index(index)]))
-            continue
-        if embedding is None:
-            clusters.append(clusters[-1] if clusters else -1)
-            continue
-        scores = centroids @ embedding
-        ranked = np.argsort(scores)[::-1]
-        weak = len(ranked) > 1 and scores[ranked[0]] - scores[ranked[1]] < WEAK_MARGIN
-        clusters.append(clusters[-1] if weak and clusters and clusters[-1] >= 0 else int(ranked[0]))
-    first_known = next((c for c in clusters if c >= 0), 0)
-    return [c if c >= 0 else first_known for c in clusters]
+    known = {index: int(cluster) for index, cluster in zip(reliable, found, strict=True)}
+    return [
+        known[index] if index in known else _nearby_speaker(phrases, embeddings, known,
+                                                             centroids, index)
+        for index in range(len(phrases))
+    ]  # fmt: skip
+
+
+def _nearby_speaker(
+    phrases: Sequence[Phrase],
+    embeddings: Sequence[np.ndarray | None],
+    known: dict[int, int],
+    centroids: np.ndarray,
+    index: int,
+) -> int:
+    """A short phrase's speaker: one of the speakers of the nearest clustered phrases
+    before and after it (a short phrase is mostly a turn's tail, or a reply in an
+    exchange), the one its voice is closer to; another speaker only when its voice is
+    clearly closer to theirs; without a voice, the nearer neighbour's."""
+    before = next((i for i in range(index - 1, -1, -1) if i in known), None)
+    after = next((i for i in range(index + 1, len(phrases)) if i in known), None)
+    neighbours = [i for i in (before, after) if i is not None]
+    if not neighbours:
+        return 0
+    embedding = embeddings[index]
+    if embedding is None:
+        return known[min(neighbours, key=lambda i: _distance_ms(phrases[i], phrases[index]))]
+    scores = centroids @ embedding
+    candidates = {known[i] for i in neighbours}
+    local = max(candidates, key=lambda c: scores[c])
+    overall = int(np.argmax(scores))
+    return overall if scores[overall] - scores[local] > OUTSIDER_MARGIN else local
+
+
+def _distance_ms(one: Phrase, other: Phrase) -> int:
+    return max(one.start_ms - other.end_ms, other.start_ms - one.end_ms)
 
 
 def keep_sentences_whole(
@@ -245,7 +242,7 @@ def _profiles(
     for label in dict.fromkeys(labels):
         mine = [i for i, spoken in enumerate(labels) if spoken == label]
         vectors = [e for i in mine if (e := embeddings[i]) is not None]
-        centroid = np.mean(vectors, axis=0) if vectors else np.zeros(256)
+        centroid = np.mean(vectors, axis=0) if vectors else np.zeros(EMBEDDING_SIZE)
         centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-9)
         spans = [(phrases[i].start_ms, phrases[i].end_ms) for i in mine]
         profiles.append(

@@ -12,6 +12,7 @@ from .diarization import VoiceProfile
 from .errors import InvalidRequest
 
 MAX_NAME = 200
+HIGHER_REGISTER_HZ = 165.0  # median pitch above which a voice is in the higher register
 LABEL = re.compile(r"[Ss][0-9]{1,4}")  # the diarization's labels: not names
 
 
@@ -57,10 +58,10 @@ def match_voices(
     print takes that name; best scores first, one speaker per character."""
     candidates = sorted(
         (
-            (cosine(speaker.centroid, character.voice_print), speaker.label, character.name)
+            (cosine(speaker.centroid, voice_print), speaker.label, character.name)
             for speaker in speakers
             for character in cast
-            if character.voice_print and any(speaker.centroid)
+            if (voice_print := character.voice_print) and _comparable(voice_print, speaker.centroid)
         ),
         reverse=True,
     )
@@ -73,10 +74,16 @@ def match_voices(
     return matches
 
 
+def _comparable(voice_print: Sequence[float] | None, centroid: Sequence[float]) -> bool:
+    """Both exist and come from the same encoder (a print made by another encoder, after
+    LOCSVC_SPEAKER_MODEL changed, has another length and matches nothing)."""
+    return bool(voice_print) and any(centroid) and len(voice_print or ()) == len(centroid)
+
+
 def updated_print(character: Character, centroid: Sequence[float]) -> tuple[tuple[float, ...], int]:
     """The character's print with one more episode's voice in it: a running mean of the
-    episodes' centroids, renormalised."""
-    if not character.voice_print:
+    episodes' centroids, renormalised (started afresh when the encoder changed)."""
+    if not _comparable(character.voice_print, centroid) or not character.voice_print:
         return tuple(round(x, 5) for x in centroid), 1
     count = character.print_episodes
     mixed = [(old * count + new) / (count + 1) for old, new in
@@ -97,22 +104,21 @@ def auto_voices(
     lower: Sequence[VoiceChoice],
     taken: Sequence[VoiceChoice] = (),
 ) -> dict[str, VoiceChoice]:
-    """A distinct voice per speaker (label, pitch): speakers above the middle of the range
-    of pitches take the higher voices in turn, the others the lower ones, skipping voices
-    already cast; when the voices run out they are reused in the same order. A lone
+    """A distinct voice per speaker (label, pitch): speakers whose voices are in the higher
+    register (``HIGHER_REGISTER_HZ``, the usual divide between adult men's and women's
+    speaking voices) take the higher voices in turn, the others the lower ones, skipping
+    voices already cast; when the voices run out they are reused in the same order. (The
+    divide is absolute, not the middle of the episode's pitches: two women in a scene
+    keep two women's voices.) A lone
     speaker with nobody to be told from takes the first lower voice, the language's best
     (Piper for English): pitch alone misjudges one voice (JFK's raised oratory measures
     240 Hz, a "higher" voice)."""
     if len(speakers) == 1 and not taken and (lower or higher):
         return {speakers[0][0]: (lower or higher)[0]}
-    pitches = sorted(p for _, p in speakers if p)
-    middle = 165.0 if not pitches else (pitches[0] + pitches[-1]) / 2
-    if len(pitches) < 2 or pitches[-1] - pitches[0] < 40:
-        middle = 165.0  # one voice, or alike: the usual divide between registers
     chosen: dict[str, VoiceChoice] = {}
     used = set(taken)
     for label, pitch in speakers:
-        pool = higher if pitch and pitch >= middle else lower
+        pool = higher if pitch and pitch >= HIGHER_REGISTER_HZ else lower
         free = [v for v in pool if v not in used] or [v for v in (*pool, *higher, *lower)
                                                        if v not in used] or list(pool)  # fmt: skip
         chosen[label] = free[0]

@@ -46,6 +46,6 @@ def test_a_named_voice_is_recognised_in_the_next_episode(deployment, api, start_
     found = api.get(f"/api/v1/episodes/{nxt}/speakers", headers=AUTH).json["speakers"]
     matched = [s for s in found if s["name"] == "Elinor"]
     assert len(matched) == 1, found
-    assert matched[0]["name_source"] == "matched" and matched[0]["match_score"] >= 0.75
+    assert matched[0]["name_source"] == "matched" and matched[0]["match_score"] >= 0.5
     provenance = api.get(f"/api/v1/episodes/{nxt}/provenance", headers=AUTH).json
     assert "diarize" in str(provenance), provenance

@@ -32,3 +32,8 @@ def test_when_the_voices_run_out_they_are_reused():
 def test_a_lone_speaker_takes_the_languages_first_voice_whatever_the_pitch():
     assert auto_voices([("S1", 240.0)], HIGHER, LOWER) == {"S1": LOWER[0]}
     assert auto_voices([("S1", 240.0)], HIGHER, LOWER, taken=[LOWER[0]]) == {"S1": HIGHER[0]}
+
+
+def test_two_women_keep_higher_voices_distinct_from_each_other():
+    chosen = auto_voices([("S1", 182.0), ("S2", 236.0)], HIGHER, LOWER)
+    assert chosen == {"S1": HIGHER[0], "S2": HIGHER[1]}

@@ -76,3 +76,10 @@ def test_a_voice_takes_a_characters_name_above_the_threshold_one_to_one():
 def test_an_abbreviation_is_no_sentence_end_to_change_speaker_at():
     words = [Word(0, 300, " And"), Word(300, 600, " Mr."), Word(650, 1000, " Dashwood")]
     assert [(p.first, p.last) for p in phrases_of(words)] == [(0, 2)]
+
+
+def test_a_print_from_another_encoder_matches_nothing_and_is_started_afresh():
+    old = Character("Diane", (1.0, 0.0, 0.0), 4)  # three dimensions: another encoder's
+    voice = VoiceProfile("S1", 5000, (1.0, 0.0), 200.0)
+    assert match_voices([voice], [old], threshold=0.1) == []
+    assert updated_print(old, (0.0, 1.0)) == ((0.0, 1.0), 1)
