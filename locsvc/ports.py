@@ -9,10 +9,11 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, Protocol, runtime_checkable
 
 from .domain.cast import VoiceChoice
 from .domain.diarization import Diarization, SpeakerHints
+from .domain.line_translation import LineRequest, LineResult
 from .domain.media import MediaInfo
 from .domain.pipeline import StageName
 from .domain.transcript import Transcript, Word
@@ -139,6 +140,17 @@ class Translator(Protocol):
     def translate_batch(self, sentences: Sequence[str]) -> list[str]: ...
 
     def describe(self) -> dict: ...
+
+
+@runtime_checkable
+class LineTranslator(Translator, Protocol):
+    """An engine that translates a whole track's lines in context (a large language
+    model): speakers, length budgets, glossary rules and the show go with the lines, and
+    each translated line says where it came from."""
+
+    def translate_lines(
+        self, request: LineRequest, on_progress: Callable[[float], None] | None = None
+    ) -> LineResult: ...
 
 
 class Translators(Protocol):

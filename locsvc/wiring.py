@@ -9,7 +9,7 @@ from .adapters.db.engine import Database
 from .adapters.diarizer import EmbeddingDiarizer
 from .adapters.dub_audio import FfmpegDubMixer
 from .adapters.media_ffmpeg import FfmpegMediaTool
-from .adapters.mt_registry import MtChoices, TranslatorPool
+from .adapters.mt_registry import LlmServer, MtChoices, TranslatorPool
 from .adapters.storage_fs import FsStorage
 from .adapters.tts import SynthesizerPool
 from .config import Settings
@@ -38,4 +38,8 @@ def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
 
 
 def translators_for(settings: Settings) -> TranslatorPool:
-    return TranslatorPool(MtChoices(settings.mt_engine_table, settings.mt_transformers_table))
+    llm = None
+    if settings.llm_url:
+        llm = LlmServer(settings.llm_url, settings.llm_model, settings.llm_api_key,
+                        settings.llm_timeout_seconds, settings.data_dir / "llm-cache")  # fmt: skip
+    return TranslatorPool(MtChoices(settings.mt_engine_table, settings.mt_transformers_table, llm))

@@ -174,6 +174,14 @@ PATHS: dict = {
                           {"200": _json(ref("ReviewSettings"))}, (),
                           _json_body("ReviewSettings")),
     },
+    "/shows/{slug}/translation": {
+        "get": _operation("What a translating model (the llm engine) is told about the show: "
+                          "{synopsis, tone}", [_path("slug", SLUG)],
+                          {"200": _json(ref("TranslationSettings"))}),
+        "put": _operation("Set the show's synopsis and tone for translating models",
+                          [_path("slug", SLUG)], {"200": _json(ref("TranslationSettings"))}, (),
+                          _json_body("TranslationSettings")),
+    },
     "/episodes/{id}/tracks/{lang}": {"get": _operation(
         "A track as a subtitle file (speakers as WebVTT voices, TTML agents, XLIFF notes; "
         "speaker_labels=true: SDH-style [Name] labels in SRT)",

@@ -1,5 +1,5 @@
-"""/shows/{slug}/timed-text and /shows/{slug}/review: a show's timed-text profile
-overrides and review rules."""
+"""/shows/{slug}/timed-text, /shows/{slug}/review and /shows/{slug}/translation: a show's
+timed-text profile overrides, review rules and what translating models are told."""
 
 from __future__ import annotations
 
@@ -50,6 +50,23 @@ def get_review_settings(show: str):
     """The show's review rules: {four_eyes} (on unless switched off)."""
     ctx = current_context()
     return jsonify(service.get_review_settings(ctx, existing_show(show), principal()))
+
+
+@blueprint.get("/shows/<show>/translation")
+def get_translation_settings(show: str):
+    """What a translating model is told about the show: {synopsis, tone}."""
+    ctx = current_context()
+    return jsonify(service.get_translation_settings(ctx, existing_show(show), principal()))
+
+
+@blueprint.put("/shows/<show>/translation")
+def put_translation_settings(show: str):
+    body = json_body("TranslationSettings")
+    return jsonify(
+        service.set_translation_settings(
+            current_context(), show_to_change(show), body, principal()
+        )  # fmt: skip
+    )
 
 
 @blueprint.put("/shows/<show>/review")

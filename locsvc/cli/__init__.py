@@ -4,6 +4,7 @@
     localize   localize, translate, qc: the pipeline and its parts on local files
     admin      users, glossary
     rollout    rollout create|status
+    llm        llm-server: the packaged small LLM served for the `llm` engine
     progress, reports, support: what the commands share
 
 Every command imports this package, gunicorn's master included: its modules import only
@@ -14,6 +15,7 @@ from __future__ import annotations
 import click
 
 from .admin import glossary, users
+from .llm import llm_server
 from .localize import localize, qc, translate
 from .rollout import rollout
 from .serve import api, db, prepare_serving, up, worker
@@ -32,5 +34,5 @@ def main() -> None:
 
 
 for command in (db, worker, api, prepare_serving, up, localize, qc, translate,
-                users, glossary, rollout):  # fmt: skip
+                users, glossary, rollout, llm_server):  # fmt: skip
     main.add_command(command)

@@ -64,8 +64,9 @@ QUEUE_MT = "mt"  # translations
 QUEUE_TTS = "tts"  # dubs
 ALL_QUEUES = (QUEUE_ASR, QUEUE_MT, QUEUE_TTS)
 # The MT engines, in order of preference for a pair: an operator's own model first, then
-# neural where we have it, rule-based elsewhere.
-MT_ENGINES = ("transformers", "bergamot", "apertium")
+# neural where we have it, rule-based elsewhere; a large language model (configured, for
+# any pair) where nothing else translates, or wherever LOCSVC_MT_ENGINES names it.
+MT_ENGINES = ("transformers", "bergamot", "apertium", "llm")
 
 
 def prerequisites(name: StageName) -> tuple[Stage, ...]:

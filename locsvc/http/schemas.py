@@ -88,6 +88,11 @@ SCHEMAS: dict = {
         "type": "object", "additionalProperties": False,
         "properties": {"four_eyes": BOOLEAN},  # the approver must differ from the last editor
     },
+    "TranslationSettings": {
+        "type": "object", "additionalProperties": False,
+        "properties": {"synopsis": {"type": ["string", "null"], "maxLength": 2000},
+                       "tone": {"type": ["string", "null"], "maxLength": 2000}},
+    },
     "NewUser": {
         "type": "object",
         "additionalProperties": False,

@@ -3,8 +3,9 @@
 Stored as ``{"audience": "children", "max_chars_per_line": 37, ...,
 "languages": {"ja": {...}}}``: top-level settings apply to every language, the
 ``languages`` entries to one (by primary subtag). The same document keeps the show's
-review settings under the reserved key ``review`` (``{"four_eyes": true}``), so they
-need no table of their own; the timed-text functions never see that key."""
+review settings under the reserved key ``review`` (``{"four_eyes": true}``) and what a
+translator is told about the show under ``translation`` (``{"synopsis", "tone"}``), so
+they need no table of their own; the timed-text functions never see those keys."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ from ..ports import Context
 
 REVIEW_KEY = "review"
 DEFAULT_REVIEW_SETTINGS = {"four_eyes": True}  # the approver is not the last editor
+TRANSLATION_KEY = "translation"
+TRANSLATION_SETTINGS = ("synopsis", "tone")
+MAX_NOTE = 2000  # characters of a synopsis or a tone: a paragraph, not a script
+RESERVED_KEYS = (REVIEW_KEY, TRANSLATION_KEY)
 
 
 def profile_from_overrides(
@@ -78,7 +83,7 @@ def _refuse(name: str, value: object, show: str | None) -> NoReturn:
 
 
 def _timed_text(document: dict) -> dict:
-    return {key: value for key, value in document.items() if key != REVIEW_KEY}
+    return {key: value for key, value in document.items() if key not in RESERVED_KEYS}
 
 
 def show_profile(session: Session, show: str, language: str) -> TimedTextProfile:
@@ -95,10 +100,9 @@ def get_overrides(ctx: Context, show: str, principal: Principal) -> dict:
 def set_overrides(ctx: Context, show: str, overrides: object, principal: Principal) -> dict:
     require_role(principal, Role.PRODUCER)
     require_show(principal, show)
-    if isinstance(overrides, dict) and REVIEW_KEY in overrides:
-        raise InvalidRequest(
-            f"Review settings are set with PUT /shows/{show}/review.", field=REVIEW_KEY
-        )
+    for key in RESERVED_KEYS:
+        if isinstance(overrides, dict) and key in overrides:
+            raise InvalidRequest(f"`{key}` is set with PUT /shows/{show}/{key}.", field=key)
     if not isinstance(overrides, dict) or not isinstance(overrides.get("languages", {}), dict):
         raise InvalidRequest("Send a JSON object of profile settings (and optional `languages`).")
     for language in ("en", *overrides.get("languages", {})):
@@ -106,8 +110,8 @@ def set_overrides(ctx: Context, show: str, overrides: object, principal: Princip
     with ctx.db.session() as session:
         repository = ShowRepository(session)
         document = repository.timed_text_overrides(show, for_update=True)
-        review = {REVIEW_KEY: document[REVIEW_KEY]} if REVIEW_KEY in document else {}
-        repository.set_timed_text_overrides(show, {**overrides, **review}, principal.name)
+        kept = {key: document[key] for key in RESERVED_KEYS if key in document}
+        repository.set_timed_text_overrides(show, {**overrides, **kept}, principal.name)
         AuditLog(session).record(
             principal.name, "show.timed_text", f"show:{show}", _timed_text(document), overrides
         )
@@ -143,4 +147,40 @@ def set_review_settings(ctx: Context, show: str, body: object, principal: Princi
         after = {**before, **body}
         repository.set_timed_text_overrides(show, {**document, REVIEW_KEY: after}, principal.name)
         AuditLog(session).record(principal.name, "show.review", f"show:{show}", before, after)
+    return after
+
+
+def translation_notes(session: Session, show: str) -> dict:
+    """What translators are told about the show: {synopsis, tone}, each text or null."""
+    stored = ShowRepository(session).timed_text_overrides(show).get(TRANSLATION_KEY) or {}
+    return {key: stored.get(key) for key in TRANSLATION_SETTINGS}
+
+
+def get_translation_settings(ctx: Context, show: str, principal: Principal) -> dict:
+    require_show(principal, show)
+    with ctx.db.session() as session:
+        return translation_notes(session, show)
+
+
+def set_translation_settings(ctx: Context, show: str, body: object, principal: Principal) -> dict:
+    """Set what a translating model is told about the show (producers and admins)."""
+    require_role(principal, Role.PRODUCER)
+    require_show(principal, show)
+    if not is_show_slug(show):
+        raise InvalidRequest("The show must be a slug: lower-case letters, digits, '-', '_'.")
+    if not isinstance(body, dict) or set(body) - set(TRANSLATION_SETTINGS):
+        raise InvalidRequest('Send {"synopsis": "...", "tone": "..."} (either may be null).')
+    for key, value in body.items():
+        if value is not None and (not isinstance(value, str) or len(value) > MAX_NOTE):
+            raise InvalidRequest(f"`{key}` is text of at most {MAX_NOTE} characters, or null.",
+                                 field=key)  # fmt: skip
+    with ctx.db.session() as session:
+        repository = ShowRepository(session)
+        document = repository.timed_text_overrides(show, for_update=True)
+        before = {key: (document.get(TRANSLATION_KEY) or {}).get(key)
+                  for key in TRANSLATION_SETTINGS}  # fmt: skip
+        after = {**before, **{key: (value or "").strip() or None for key, value in body.items()}}
+        repository.set_timed_text_overrides(show, {**document, TRANSLATION_KEY: after},
+                                            principal.name)  # fmt: skip
+        AuditLog(session).record(principal.name, "show.translation", f"show:{show}", before, after)
     return after

@@ -61,6 +61,8 @@ CASES = [
      (200, 200, 200, 200, 403, 401, 401, 403)),
     ("GET /shows/{slug}/review", "get", "/shows/demo/review", None,
      (200, 200, 200, 200, 403, 401, 401, 403)),
+    ("GET /shows/{slug}/translation", "get", "/shows/demo/translation", None,
+     (200, 200, 200, 200, 403, 401, 401, 403)),
     ("GET /reviews", "get", "/reviews", None, (200, 200, 200, 200, 200, 401, 401, 200)),
     ("GET /reviews/{id}", "get", "/reviews/{r}", None,
      (200, 200, 200, 403, 403, 401, 401, 403)),
@@ -102,6 +104,8 @@ CASES = [
     ("PUT /shows/{slug}/timed-text", "put", "/shows/demo/timed-text", "profile",
      (200, 200, 403, 403, 403, 401, 401, 403)),
     ("PUT /shows/{slug}/review", "put", "/shows/demo/review", "four eyes off",
+     (200, 200, 403, 403, 403, 401, 401, 403)),
+    ("PUT /shows/{slug}/translation", "put", "/shows/demo/translation", "show notes",
      (200, 200, 403, 403, 403, 401, 401, 403)),
     ("PATCH speakers/S1", "patch", "/episodes/{e}/speakers/S1", "speaker name",
      (200, 200, 200, 200, 403, 401, 401, 403)),
@@ -165,6 +169,8 @@ def request_kwargs(kind, data_dir, world=None):
         return {"data": files("en-es.csv", body), "content_type": "multipart/form-data"}
     if kind == "profile":
         return {"json": {"audience": "children"}}
+    if kind == "show notes":
+        return {"json": {"synopsis": "Two sisters run a bakery.", "tone": "warm, witty"}}
     if kind == "four eyes off":
         return {"json": {"four_eyes": False}}
     if kind == "rollout":

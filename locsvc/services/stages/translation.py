@@ -12,9 +12,10 @@ from ...domain.pipeline import translation_language
 from ...domain.qc import check
 from ...ports import Context
 from ..glossaries import resolve_glossary
-from ..shows import show_profile
+from ..shows import show_profile, translation_notes
+from ..speakers import speaker_names
 from ..tracks import load_cues
-from ..translate import translate_cues
+from ..translate import ShowNotes, translate_cues
 from .base import NewRevision, Progress, StageJob, StageResult
 
 
@@ -30,10 +31,12 @@ def translate(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
         glossary, glossaries_used = resolve_glossary(
             session, job.glossary, job.show, source_language, language
         )
+        notes = ShowNotes(**translation_notes(session, job.show))
     translator = ctx.translators.get(source_language, language)
     source_cues = load_cues(ctx, source_revision.cues_sha256)
     fps = frames_per_second(job.frame_rate)
-    translation = translate_cues(source_cues, translator, profile, fps, glossary, progress)
+    translation = translate_cues(source_cues, translator, profile, fps, glossary, progress,
+                                 notes, speaker_names(ctx, job.episode_id))  # fmt: skip
     blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in translation.cues]).encode())
     qc = check(translation.cues, profile, fps, source_cues, translation.glossary_issues).brief()
     info = {
