@@ -46,8 +46,8 @@ def test_a_good_answer_is_read_in_order_json_fenced_or_numbered():
     assert read_answer("```json\n" + answer(GOOD) + "\n```", PROMPT) == GOOD
     assert read_answer("\n".join(f"{i}\t{t}" for i, t in zip((7, 8, 9), GOOD, strict=True)),
                        PROMPT) == GOOD  # fmt: skip
-    ids_as_text = json.dumps({"lines": [{"id": str(i), "text": t}
-                                        for i, t in zip((7, 8, 9), GOOD, strict=True)]})  # fmt: skip
+    pairs = zip((7, 8, 9), GOOD, strict=True)
+    ids_as_text = json.dumps({"lines": [{"id": str(i), "text": t} for i, t in pairs]})
     assert read_answer(ids_as_text, PROMPT) == GOOD
 
 
@@ -83,9 +83,9 @@ def test_budgets_follow_the_reading_speed_and_what_the_cues_can_show():
 
 
 def test_term_rules_match_the_placeholders_protect_puts_in():
-    glossary = Glossary([GlossaryEntry("Diane", "Diane", EntryKind.DNT),
-                         GlossaryEntry("bakery", "pastelería"),
-                         GlossaryEntry("", "panadería", EntryKind.FORBIDDEN)], "en", "es")  # fmt: skip
+    entries = [GlossaryEntry("Diane", "Diane", EntryKind.DNT), GlossaryEntry("bakery", "pastelería"),
+               GlossaryEntry("", "panadería", EntryKind.FORBIDDEN)]  # fmt: skip
+    glossary = Glossary(entries, "en", "es")
     text = "Diane runs the bakery."
     rules = term_rules(text, glossary)
     protected = protect(text, glossary)
