@@ -83,8 +83,11 @@ def test_budgets_follow_the_reading_speed_and_what_the_cues_can_show():
 
 
 def test_term_rules_match_the_placeholders_protect_puts_in():
-    entries = [GlossaryEntry("Diane", "Diane", EntryKind.DNT), GlossaryEntry("bakery", "pastelería"),
-               GlossaryEntry("", "panadería", EntryKind.FORBIDDEN)]  # fmt: skip
+    entries = [
+        GlossaryEntry("Diane", "Diane", EntryKind.DNT),
+        GlossaryEntry("bakery", "pastelería"),
+        GlossaryEntry("", "panadería", EntryKind.FORBIDDEN),
+    ]
     glossary = Glossary(entries, "en", "es")
     text = "Diane runs the bakery."
     rules = term_rules(text, glossary)
