@@ -1,12 +1,13 @@
 """A scripted OpenAI-compatible server that misbehaves on cue, for the llm engine's failure
 handling: a real HTTP server on a free port whose answers to /v1/chat/completions follow
 a script (drop a line, merge two, invalid JSON, 429, 500, hang, ...), then translate
-"properly" (each line marked "ES ", placeholders kept, so that a line's origin shows in
-the output) once the script runs out."""
+"properly" (Apertium's Spanish marked "ES ", placeholders kept, so that a line's origin
+shows in the output) once the script runs out."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -24,34 +25,56 @@ def lines_of(request: dict) -> list[dict]:
     return lines
 
 
-def translated(line: dict) -> str:
-    """A stand-in translation: the line marked, placeholders intact."""
-    return "ES " + line["text"]
+def translated(lines: list[dict]) -> list[str]:
+    """Stand-in translations that read as Spanish: Apertium's (eng-spa, one call for the
+    lines), each marked "ES " so that the model's lines show apart from the fallback's."""
+    text = "\n".join(" ".join(line["text"].split()) for line in lines) + "\n"
+    result = subprocess.run(["apertium", "-u", "eng-spa"], input=text, capture_output=True,
+                            text=True, check=True, timeout=60)  # fmt: skip
+    return ["ES " + out.strip() for out in result.stdout.split("\n")[: len(lines)]]
 
 
 def good(request: dict) -> tuple[int, object]:
-    lines = [{"id": line["id"], "text": translated(line)} for line in lines_of(request)]
-    return 200, _completion({"lines": lines})
+    lines = lines_of(request)
+    answers = translated(lines)
+    return 200, _completion({"lines": [{"id": x["id"], "text": t}
+                                       for x, t in zip(lines, answers, strict=True)]})  # fmt: skip
 
 
 def drop_last(request: dict) -> tuple[int, object]:
     lines = lines_of(request)[:-1]
-    return 200, _completion({"lines": [{"id": x["id"], "text": translated(x)} for x in lines]})
+    answers = translated(lines)
+    return 200, _completion({"lines": [{"id": x["id"], "text": t}
+                                       for x, t in zip(lines, answers, strict=True)]})  # fmt: skip
 
 
 def merge_first_two(request: dict) -> tuple[int, object]:
     lines = lines_of(request)
-    merged = [{"id": lines[0]["id"], "text": translated(lines[0]) + " " + translated(lines[1])}]
-    rest = [{"id": x["id"], "text": translated(x)} for x in lines[2:]]
+    answers = translated(lines)
+    merged = [{"id": lines[0]["id"], "text": answers[0] + " " + answers[1]}]
+    rest = [{"id": x["id"], "text": t} for x, t in zip(lines[2:], answers[2:], strict=True)]
     return 200, _completion({"lines": merged + rest})
 
 
 def shift(request: dict) -> tuple[int, object]:
     """Every line's id kept but the texts moved up by one, the last one empty."""
     lines = lines_of(request)
-    texts = [translated(x) for x in lines[1:]] + [""]
+    texts = translated(lines)[1:] + [""]
     return 200, _completion({"lines": [{"id": x["id"], "text": t}
                                        for x, t in zip(lines, texts, strict=True)]})  # fmt: skip
+
+
+def untranslated(request: dict) -> tuple[int, object]:
+    """The source given back: what a weak model does most."""
+    lines = lines_of(request)
+    return 200, _completion({"lines": [{"id": x["id"], "text": x["text"]} for x in lines]})
+
+
+def in_english(request: dict) -> tuple[int, object]:
+    """An answer in the source language, reworded (no copy of any line)."""
+    lines = lines_of(request)
+    return 200, _completion({"lines": [{"id": x["id"], "text": f"Well, {x['text'].lower()}"}
+                                       for x in lines]})  # fmt: skip
 
 
 def invalid_json(request: dict) -> tuple[int, object]:

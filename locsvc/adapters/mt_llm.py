@@ -40,6 +40,7 @@ from ..domain.llm_prompt import (
     template_hash,
 )
 from ..ports import Translator
+from .language_id import SourceLanguageCheck
 from .llm_client import SEED, ChatClient, SchemaUnsupported, ServerUnavailable
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ class LlmTranslator:
         self.cache_dir = cache_dir
         self._fallback_factory, self.fallback_name = fallback, fallback_name
         self._fallback: Translator | None = None
+        self._in_source_language = SourceLanguageCheck(source, target)
         self._formats = list(ANSWER_FORMATS)  # the first is used; a refused one is dropped
         self._lock = threading.Lock()
 
@@ -200,7 +202,7 @@ class LlmTranslator:
         for attempt in range(2):
             content, key = self._complete(prompt, run, use_cache=attempt == 0)
             try:
-                texts = read_answer(content, prompt)
+                texts = read_answer(content, prompt, self._in_source_language)
             except AnswerRefused as refused:
                 run.refused += 1
                 run.reasons[str(refused).split(" ", 2)[-1][:40]] += 1

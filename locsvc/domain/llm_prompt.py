@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .line_translation import SourceLine, TermRule
@@ -134,8 +134,12 @@ class AnswerRefused(Exception):
     """The model's answer for a batch cannot be used; the message says why."""
 
 
-def read_answer(content: str, prompt: BatchPrompt) -> list[str]:
-    """The translations of the prompt's lines, in order, or AnswerRefused."""
+def read_answer(
+    content: str, prompt: BatchPrompt, in_source_language: Callable[[str], bool] | None = None
+) -> list[str]:
+    """The translations of the prompt's lines, in order, or AnswerRefused.
+    ``in_source_language`` tells a text still in the source language (a language model's
+    answer that is no translation)."""
     pairs = _json_pairs(content)
     if pairs is None:
         pairs = _numbered_pairs(content)
@@ -143,16 +147,30 @@ def read_answer(content: str, prompt: BatchPrompt) -> list[str]:
     if ids != prompt.ids:
         raise AnswerRefused(f"answered ids {_brief(ids)} for {_brief(prompt.ids)}")
     texts = [" ".join(text.split()) for _, text in pairs]
-    for (first, one), (second, other) in zip(
-        zip(prompt.lines, texts, strict=True),
-        zip(prompt.lines[1:], texts[1:], strict=True),
-        strict=False,
-    ):
-        if one == other and first.text != second.text:
-            raise AnswerRefused(f"lines {first.number} and {second.number} have the same text")
+    _check_batch(prompt.lines, texts)
     for line, text in zip(prompt.lines, texts, strict=True):
         _check_line(line, text)
+        words = len(PLACEHOLDER.sub(" ", text).split())
+        if in_source_language and words >= UNTRANSLATED_FROM and in_source_language(text):
+            raise AnswerRefused(f"line {line.number} is still in the source language")
     return texts
+
+
+def _check_batch(lines: Sequence[SourceLine], texts: Sequence[str]) -> None:
+    """Lines shifted or repeated: two lines with one text (their sources differing), or a
+    line that gives back another line's source."""
+    seen: dict[str, SourceLine] = {}
+    sources = {_normalised(line.text): line for line in lines
+               if len(line.text.split()) >= UNTRANSLATED_FROM}  # fmt: skip
+    for line, text in zip(lines, texts, strict=True):
+        key = _normalised(text)
+        other = seen.get(key)
+        if other is not None and _normalised(other.text) != _normalised(line.text):
+            raise AnswerRefused(f"lines {other.number} and {line.number} have the same text")
+        seen.setdefault(key, line)
+        copied = sources.get(key)
+        if copied is not None and copied.number != line.number:
+            raise AnswerRefused(f"line {line.number} is line {copied.number}'s source")
 
 
 def _check_line(line: SourceLine, text: str) -> None:

@@ -24,10 +24,13 @@ from ..scripted_llm import (
     drop_last,
     good,
     hang,
+    in_english,
     invalid_json,
     merge_first_two,
     shift,
     status,
+    translated,
+    untranslated,
 )
 
 ES = profile_for("es")
@@ -49,6 +52,12 @@ CUES = [Cue(i * 4000, i * 4000 + 3500, (text,), ("S1" if i % 2 else "S2",))
 @pytest.fixture
 def apertium_pair(apertium):
     return "en", "es"
+
+
+@pytest.fixture(scope="module")
+def es_lines():
+    """What the scripted model answers for SENTENCES."""
+    return [" ".join(t.split()) for t in translated([{"text": text} for text in SENTENCES])]
 
 
 def llm(server: ScriptedLlm, fallback: bool = True, cache_dir=None, **client) -> LlmTranslator:
@@ -74,10 +83,10 @@ def texts(translation) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", words) if s.strip()]
 
 
-def test_a_well_behaved_server_translates_every_line_in_batches(apertium_pair):
+def test_a_well_behaved_server_translates_every_line_in_batches(apertium_pair, es_lines):
     with ScriptedLlm() as server:
         translation, engine = run(llm(server))
-    assert texts(translation) == [f"ES {s}" for s in SENTENCES]
+    assert texts(translation) == es_lines
     assert engine["engine"] == "llm" and engine["model"] == "scripted-model"
     assert engine["model_id"] == SERVER_MODEL_ID and len(engine["prompt_template"]) == 16
     assert engine["line_origins"] == ["llm"] * len(SENTENCES)
@@ -87,19 +96,21 @@ def test_a_well_behaved_server_translates_every_line_in_batches(apertium_pair):
     assert first["response_format"]["type"] == "json_schema"
 
 
-@pytest.mark.parametrize("misbehaviour", [drop_last, merge_first_two, shift, invalid_json])
-def test_a_refused_answer_is_asked_again_as_it_was(apertium_pair, misbehaviour):
+@pytest.mark.parametrize(
+    "misbehaviour", [drop_last, merge_first_two, shift, invalid_json, untranslated, in_english]
+)
+def test_a_refused_answer_is_asked_again_as_it_was(apertium_pair, es_lines, misbehaviour):
     with ScriptedLlm() as server:
         server.script = [misbehaviour]
         translation, engine = run(llm(server))
-    assert texts(translation) == [f"ES {s}" for s in SENTENCES]
+    assert texts(translation) == es_lines
     assert engine["line_origins"] == ["llm"] * len(SENTENCES)
     assert engine["retries"] == 1 and engine["refused"] == 1 and engine["splits"] == 0
     assert server.requests[0]["messages"] == server.requests[1]["messages"]  # as it was
 
 
 def test_a_batch_refused_twice_is_split_and_a_line_that_keeps_failing_falls_back(
-    apertium_pair,
+    apertium_pair, es_lines
 ):
     # The first batch (16 lines) fails twice; its halves (8 lines) pass, except the
     # first half's first quarter... down to line 1, which fails twice more.
@@ -115,7 +126,7 @@ def test_a_batch_refused_twice_is_split_and_a_line_that_keeps_failing_falls_back
     assert engine["splits"] == 4 and engine["by_origin"] == {"apertium": 1, "llm": 19}
     first, *rest = texts(translation)
     assert not first.startswith("ES ") and "panader" in first.lower()  # Apertium's Spanish
-    assert rest == [f"ES {s}" for s in SENTENCES[1:]]
+    assert rest == es_lines[1:]
 
 
 def test_a_line_never_translated_without_a_fallback_fails_the_stage_clearly(apertium_pair):
@@ -175,7 +186,7 @@ def test_a_second_run_comes_from_the_cache(apertium_pair, tmp_path):
 
 
 def test_lines_over_budget_are_asked_again_tighter_once(apertium_pair):
-    padded = " ".join(["and so on"] * 4)
+    padded = " ".join(["y así sucesivamente"] * 3)
 
     def too_long(request):
         code, body = good(request)

@@ -68,6 +68,8 @@ def test_a_good_answer_is_read_in_order_json_fenced_or_numbered():
         ('{"lines": [{"id": 7, "text": "Hola"}, ', "answered ids"),  # invalid JSON
         ("I cannot translate that.", "answered ids"),
         ("7\tHola, no sabía que estabas ahí.\nque estabas\n8\tSoy XTERM1X.", "without an id"),
+        (answer([GOOD[0], GOOD[1], GOOD[0]]), "same text"),  # repeated further down
+        (answer([LINES[2].text, GOOD[1], GOOD[2]]), "line 9's source"),  # shifted copies
     ],
 )
 def test_every_misbehaviour_is_refused(content, reason):
@@ -104,3 +106,10 @@ def test_term_rules_match_the_placeholders_protect_puts_in():
 def test_languages_are_named_for_the_model():
     assert language_name("pt-BR") == "Portuguese (Brazil)"
     assert language_name("es") == "Spanish" and language_name("tlh") == "tlh"
+
+
+def test_an_answer_still_in_the_source_language_is_refused_when_a_check_says_so():
+    still_english = [GOOD[0], GOOD[1], "And I am Sheila, from Texas, from Chicago before."]
+    assert read_answer(answer(still_english), PROMPT) == still_english  # no check: kept
+    with pytest.raises(AnswerRefused, match="line 9 is still in the source language"):
+        read_answer(answer(still_english), PROMPT, lambda text: text.startswith("And I am"))
