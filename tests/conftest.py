@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 from locsvc.adapters.db.migrate import upgrade
 from locsvc.app import create_app
 
-from .helpers import WorkerProcess
+from .helpers import LlmServerProcess, WorkerProcess
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -182,3 +182,18 @@ def media_dir(tmp_path_factory) -> Path:
         str(out / "silent-video.mp4"),
     )
     return out
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory) -> str:
+    """A real `locsvc llm-server` (llama.cpp, packaged Gemma 3 270M) for the session: its
+    base URL. The server is compiled by `make setup` (the `llm` extra)."""
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        _service_missing("llama.cpp's server", "not installed; pip install -e '.[llm]'")
+    data = tmp_path_factory.mktemp("llm-server")
+    server = LlmServerProcess({"data_dir": str(data / "var")}, data / "server.log")
+    server.start()
+    yield server.base
+    server.stop()

@@ -285,3 +285,18 @@ def upload_episode(client, headers, path=None, *, data=None, name="clip.mp3", **
         return client.open(environ)
     finally:
         environ["wsgi.input"].close()  # werkzeug spools big bodies to a file it never closes
+
+
+class LlmServerProcess(ServerProcess):
+    """A real `locsvc llm-server` (llama.cpp on the packaged Gemma 3 270M), ready once it
+    lists its model."""
+
+    def __init__(self, overrides: dict, log_path: Path) -> None:
+        super().__init__(["llm-server", "--threads", "2"], overrides, log_path)
+        self.base = f"http://127.0.0.1:{self.port}/v1"
+
+    def _healthy(self) -> bool:
+        try:
+            return http(f"{self.base}/models", timeout_s=2)[0] == 200
+        except OSError:
+            return False

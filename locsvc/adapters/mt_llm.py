@@ -7,8 +7,8 @@ a line the model still cannot answer is translated by the pair's next engine and
 so; a server that keeps failing hands the rest to that engine too, or fails the stage
 with a clear error when there is none. Never is a shifted, merged or dropped line
 written to a track. Lines over their length budget are asked once more with a tighter
-one. Answers are cached by model, prompt template and input, so a track translated
-again costs nothing."""
+one. Answers are cached by model, prompt template, input and attempt, so a track
+translated again takes the same path and costs nothing."""
 
 from __future__ import annotations
 
@@ -197,10 +197,10 @@ class LlmTranslator:
                 self._prompt(request, begin + middle, len(prompt.lines) - middle))  # fmt: skip
 
     def _ask(self, prompt: BatchPrompt, run: _Run) -> list[str]:
-        """The model's verified answer: from the cache, or asked (and once more as it was
-        when refused). AnswerRefused when both answers are refused."""
+        """The model's verified answer, asked (and once more as it was when refused).
+        AnswerRefused when both answers are refused."""
         for attempt in range(2):
-            content, key = self._complete(prompt, run, use_cache=attempt == 0)
+            content = self._complete(prompt, run, attempt)
             try:
                 texts = read_answer(content, prompt, self._in_source_language)
             except AnswerRefused as refused:
@@ -211,20 +211,23 @@ class LlmTranslator:
                     run.retries += 1
                     continue
                 raise
-            self._store(key, content)
             return texts
         raise AssertionError("unreachable")
 
-    def _complete(self, prompt: BatchPrompt, run: _Run, use_cache: bool) -> tuple[str, str]:
+    def _complete(self, prompt: BatchPrompt, run: _Run, attempt: int) -> str:
+        """The server's answer to the prompt's ``attempt``-th asking: from the cache when
+        the same model, template and input were asked before (refused answers included,
+        so that a track translated again takes the same path and costs nothing)."""
         while True:
             answer_format = self._formats[0]
             messages = prompt.messages(json_answer=answer_format != "numbered")
             max_tokens = min(MAX_TOKENS, 64 + sum(len(line.text) + 24 for line in prompt.lines))
-            key = _cache_key(self.model, answer_format, messages, max_tokens)
-            cached = self._cached(key) if use_cache else None
+            key = _cache_key(self.model, answer_format, messages, max_tokens, attempt)
+            cached = self._cached(key)
             if cached is not None:
                 run.cached += 1
-                return cached, key
+                run.model_ids.add(cached["model_id"])
+                return cached["content"]
             response_format = _response_format(answer_format, prompt.ids)
             try:
                 completion = self.client.chat(self.model, messages, max_tokens, response_format)
@@ -236,7 +239,8 @@ class LlmTranslator:
             run.requests += 1
             run.server_s += completion.server_s
             run.model_ids.add(completion.model_id)
-            return completion.content, key
+            self._store(key, {"content": completion.content, "model_id": completion.model_id})
+            return completion.content
 
     def _tighten(self, request: LineRequest, run: _Run, done: dict) -> None:
         """Lines from the model over their budget, asked again once within a tighter
@@ -277,23 +281,24 @@ class LlmTranslator:
 
     # --- the answer cache --------------------------------------------------------------
 
-    def _cached(self, key: str) -> str | None:
+    def _cached(self, key: str) -> dict | None:
         if self.cache_dir is None:
             return None
         path = self.cache_dir / key[:2] / f"{key}.json"
         try:
-            return json.loads(path.read_text())["content"]
-        except (OSError, ValueError, KeyError):
+            entry = json.loads(path.read_text())
+        except (OSError, ValueError):
             return None
+        ok = isinstance(entry, dict) and isinstance(entry.get("content"), str)
+        return entry if ok and isinstance(entry.get("model_id"), str) else None
 
-    def _store(self, key: str, content: str) -> None:
-        """Only verified answers are kept: a refused one is asked again, not replayed."""
+    def _store(self, key: str, entry: dict) -> None:
         if self.cache_dir is None:
             return
         path = self.cache_dir / key[:2] / f"{key}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        temp.write_text(json.dumps({"content": content}))
+        temp.write_text(json.dumps(entry, ensure_ascii=False))
         temp.replace(path)  # never a half-written answer
 
 
@@ -309,6 +314,8 @@ def _response_format(answer_format: str, ids: Sequence[int]) -> dict | None:
     return None
 
 
-def _cache_key(model: str, answer_format: str, messages: list[dict], max_tokens: int) -> str:
-    payload = [model, template_hash(), answer_format, SEED, max_tokens, messages]
+def _cache_key(
+    model: str, answer_format: str, messages: list[dict], max_tokens: int, attempt: int
+) -> str:
+    payload = [model, template_hash(), answer_format, SEED, max_tokens, messages, attempt]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()

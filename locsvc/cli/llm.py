@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 
 import click
@@ -24,9 +23,7 @@ def llm_server(host: str, port: int, threads: int | None) -> None:
     console.print("locsvc: starting the LLM server (Ctrl-C stops it); then point locsvc at it:")
     click.echo(f"LOCSVC_LLM_URL=http://{host}:{port}/v1", file=sys.stdout)
     sys.stdout.flush()
-    server = subprocess.Popen(command, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    try:
-        sys.exit(server.wait())
-    except KeyboardInterrupt:
-        server.terminate()
-        sys.exit(server.wait())
+    sys.stderr.flush()
+    # The server takes this process's place: signals (Ctrl-C, a supervisor's TERM) reach it
+    # directly and nothing is left running behind it.
+    os.execve(command[0], command, {**os.environ, "HF_HUB_OFFLINE": "1"})

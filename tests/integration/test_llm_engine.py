@@ -178,11 +178,13 @@ def test_a_server_without_json_schemas_gets_json_objects(apertium_pair):
 
 def test_a_second_run_comes_from_the_cache(apertium_pair, tmp_path):
     with ScriptedLlm() as server:
-        first, _ = run(llm(server, cache_dir=tmp_path))
+        server.script = [drop_last, drop_last]  # refused twice, split: the same path again
+        first, before = run(llm(server, cache_dir=tmp_path))
         calls = server.chats
         again, engine = run(llm(server, cache_dir=tmp_path))
+    assert before["splits"] == 1 and engine["splits"] == 1
     assert server.chats == calls and engine["requests"] == 0 and engine["cached"] == calls
-    assert texts(again) == texts(first)
+    assert texts(again) == texts(first) and engine["model_id"] == SERVER_MODEL_ID
 
 
 def test_lines_over_budget_are_asked_again_tighter_once(apertium_pair):
