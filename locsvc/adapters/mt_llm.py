@@ -66,6 +66,8 @@ class _Run:
     server_s: float = 0.0
     model_ids: set[str] = field(default_factory=set)
     reasons: Counter = field(default_factory=Counter)
+    lines_retried: set[int] = field(default_factory=set)  # in a batch asked twice
+    lines_split: set[int] = field(default_factory=set)  # in a batch split in halves
 
     def as_dict(self, origins: Sequence[str], wall_s: float) -> dict:
         ids = sorted(self.model_ids)
@@ -76,6 +78,7 @@ class _Run:
             "by_origin": dict(Counter(origins)),
             "requests": self.requests, "cached": self.cached, "refused": self.refused,
             "retries": self.retries, "splits": self.splits, "tightened": self.tightened,
+            "lines_retried": len(self.lines_retried), "lines_split": len(self.lines_split),
             "refusals": dict(self.reasons.most_common(10)),
             "server_s": round(self.server_s, 3), "wall_s": round(wall_s, 3),
         }  # fmt: skip
@@ -94,8 +97,10 @@ class LlmTranslator:
         cache_dir: Path | None = None,
         fallback: Callable[[], Translator] | None = None,
         fallback_name: str | None = None,
+        length_budgets: bool = True,
     ) -> None:
         self.source, self.target = source, target
+        self.length_budgets = length_budgets  # off: no max_chars asked, none tightened
         self.client, self._model = client, model
         self.cache_dir = cache_dir
         self._fallback_factory, self.fallback_name = fallback, fallback_name
@@ -125,6 +130,7 @@ class LlmTranslator:
                 "batch_lines": BATCH_LINES,
                 "context_lines": CONTEXT_LINES,
                 "tighter_share": TIGHTER_SHARE,
+                "length_budgets": self.length_budgets,
                 "answer_format": self._formats[0],
             },
             "fallback": self.fallback_name,
@@ -143,6 +149,9 @@ class LlmTranslator:
         self, request: LineRequest, on_progress: Callable[[float], None] | None = None
     ) -> LineResult:
         started, run = time.perf_counter(), _Run()
+        if not self.length_budgets:
+            request = replace(request, lines=tuple(replace(line, max_chars=None)
+                                                   for line in request.lines))  # fmt: skip
         done: dict[int, TranslatedLine] = {}
         lines = request.lines
         for begin in range(0, len(lines), BATCH_LINES):
@@ -174,6 +183,7 @@ class LlmTranslator:
                 self._fall_back(prompt.lines, done)
                 return
             run.splits += 1
+            run.lines_split.update(prompt.ids)
             first, second = self._halves(prompt, request)
             self._translate(first, request, run, done)
             self._translate(second, request, run, done)
@@ -209,6 +219,7 @@ class LlmTranslator:
                 log.info("LLM answer refused (%s)", refused)
                 if attempt == 0:
                     run.retries += 1
+                    run.lines_retried.update(prompt.ids)
                     continue
                 raise
             return texts

@@ -111,7 +111,11 @@ def qc(file: Path, language: str, frame_rate: str | None, audience: str, fmt: st
 @click.option(
     "--glossary", "glossary_path", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option("--engine", default=None, help="bergamot or apertium (default: by language pair).")
+@click.option(
+    "--engine",
+    default=None,
+    help="apertium, bergamot, transformers or llm (default: by language pair).",
+)
 @click.option("--frame-rate", default=None, help="Frames per second (25, 24000/1001).")
 def translate(file: Path, source: str, target: str, out_path: Path, glossary_path: Path | None,
               engine: str | None, frame_rate: str | None) -> None:  # fmt: skip

@@ -117,3 +117,20 @@ def test_errors_survive_pickling_with_details():
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is UnusableMedia
     assert copy.message == "truncated" and copy.details == {"reason": "truncated", "decoded_ms": 10}
+
+
+def test_the_llm_settings_are_checked_and_the_key_never_shown():
+    settings = Settings.from_env({"LOCSVC_LLM_URL": "http://127.0.0.1:8080/v1",
+                                  "LOCSVC_LLM_API_KEY": "sk-secret-42",
+                                  "LOCSVC_MT_ENGINES": "en:ja=llm"})  # fmt: skip
+    assert settings.llm_api_key == "sk-secret-42" and "sk-secret-42" not in repr(settings)
+    assert settings.mt_engine_table == {("en", "ja"): "llm"}
+    for bad in ({"LOCSVC_LLM_URL": "127.0.0.1:8080"}, {"LOCSVC_LLM_TIMEOUT_SECONDS": "0"},
+                {"LOCSVC_LLM_TIMEOUT_SECONDS": "soon"}):  # fmt: skip
+        with pytest.raises(ConfigError, match="LOCSVC_LLM_"):
+            Settings.from_env(bad)
+
+
+def test_llm_server_is_a_documented_command():
+    result = CliRunner().invoke(main, ["llm-server", "--help"])
+    assert result.exit_code == 0 and "LOCSVC_LLM_URL" in result.output
