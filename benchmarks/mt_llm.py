@@ -10,7 +10,7 @@
 3. Throughput: lines per second, and the share of the time spent outside the server.
 
     apt-get install diatheke sword-text-web sword-text-sparv    # make bench-mt does
-    python benchmarks/mt_llm.py [--verses 32] [--cues 48] [--url http://host:port/v1]
+    python benchmarks/mt_llm.py [--verses 16] [--cues 16] [--url http://host:port/v1]
 
 Without --url it starts `locsvc llm-server` (the packaged Gemma 3 270M, a weak base model)
 on a free port for the run.
@@ -55,6 +55,9 @@ from locsvc.services.translate import translate_cues  # noqa: E402
 
 FILM = ROOT / "tests" / "data" / "subtitles" / "pysrt" / "utf-8.srt"
 PACE_CPS = 15  # verses are timed as if spoken at this reading pace
+# The packaged model on 2 cores writes some 15 tokens a second: a batch it garbles up to
+# its token limit takes minutes.
+TIMEOUT_S = 600
 
 
 def start_server(work: Path) -> tuple[subprocess.Popen, str]:
@@ -83,7 +86,8 @@ def start_server(work: Path) -> tuple[subprocess.Popen, str]:
 def llm(url: str, source: str, target: str, budgets: bool = True) -> LlmTranslator:
     fallback = MtChoices().fallback_for(source, target)
     return LlmTranslator(
-        source, target, ChatClient(url), fallback_name=fallback, length_budgets=budgets,
+        source, target, ChatClient(url, timeout_s=TIMEOUT_S), fallback_name=fallback,
+        length_budgets=budgets,
         fallback=(lambda: MtChoices().create(fallback, source, target)) if fallback else None,
     )  # fmt: skip
 
@@ -157,8 +161,8 @@ def film(url: str, count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--verses", type=int, default=32)
-    parser.add_argument("--cues", type=int, default=48)
+    parser.add_argument("--verses", type=int, default=16)
+    parser.add_argument("--cues", type=int, default=16)
     parser.add_argument("--url", help="an OpenAI-compatible server (default: start one)")
     args = parser.parse_args()
     server = None
