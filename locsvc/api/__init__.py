@@ -5,7 +5,18 @@ from __future__ import annotations
 from flask import Flask
 
 from ..http import validation
-from . import episodes, errors, glossaries, health, reviews, rollouts, shows, speakers, users
+from . import (
+    episodes,
+    errors,
+    glossaries,
+    health,
+    memory,
+    reviews,
+    rollouts,
+    shows,
+    speakers,
+    users,
+)
 
 
 def register_api(app: Flask) -> None:
@@ -20,3 +31,4 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(reviews.blueprint, url_prefix="/api/v1")
     app.register_blueprint(users.blueprint, url_prefix="/api/v1")
     app.register_blueprint(rollouts.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(memory.blueprint, url_prefix="/api/v1")

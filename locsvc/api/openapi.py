@@ -325,6 +325,48 @@ PATHS: dict = {
         "The dub's state, voice, fit report and flagged lines", [_ID, _LANG],
         {"200": _json(ref("DubReport"), "the report")},
     )},
+    "/shows/{slug}/memory": {
+        "get": _operation("The show's translation memory: settings {auto_apply, threshold} "
+                          "and memories (pairs, unit counts)", [_path("slug", SLUG)],
+                          {"200": _json(ref("Memory"))}),
+        "put": _operation("Which memory matches replace the engine (auto_apply 101 | 100 | "
+                          "none) and the lowest fuzzy score offered (threshold)",
+                          [_path("slug", SLUG)], {"200": _json(ref("MemorySettings"))}, (),
+                          _json_body("MemorySettings")),
+    },
+    "/shows/{slug}/memory/tmx": {
+        "post": _operation(
+            "Import a TMX 1.4b file into the show's memory (all units or none)",
+            [_path("slug", SLUG)],
+            {"201": _json(ref("MemoryImport"), "imported"),
+             "200": _json(ref("MemoryImport"), "nothing new")}, ("413",),
+            _multipart("file", source_language=LANGUAGE_TAG, targets=STRING),
+        ),
+        "get": _operation(
+            "The show's memory as TMX 1.4b (?source_language=, ?target_language=)",
+            [_path("slug", SLUG), _query("source_language", LANGUAGE_TAG),
+             _query("target_language", LANGUAGE_TAG)],
+            {"200": _file("application/x-tmx+xml")},
+        ),
+    },
+    "/episodes/{id}/leverage": {"get": _operation(
+        "What the translation memory covers of the episode, per target language "
+        "(?languages=es,fr): words and segments per match band, now and at translation",
+        [_ID, _query("languages")],
+        {"200": _json(object_schema("episode_id source_language languages", episode_id=STRING,
+                                    source_language=STRING,
+                                    languages={"type": "array", "items": OBJECT}))},
+    )},
+    "/rollouts/{id}/leverage": {"get": _operation(
+        "The rollout's leverage: each cell's, per language and in total", [_ID],
+        {"200": _json(object_schema("rollout_id cells languages total", rollout_id=STRING,
+                                    cells={"type": "array", "items": OBJECT},
+                                    languages=OBJECT, total=ref("Leverage")))},
+    )},
+    "/episodes/{id}/tracks/{lang}/memory-matches": {"get": _operation(
+        "The translation memory's matches for each cue of a translation (?revision=)",
+        [_ID, _LANG, _REVISION], {"200": _json(ref("MemoryMatches"))},
+    )},
     "/audit": {"get": _operation(
         "The audit log, newest first (admin)", [_CURSOR],
         {"200": _json(object_schema("items next", items={"type": "array", "items": OBJECT},

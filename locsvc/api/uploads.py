@@ -13,7 +13,7 @@ from ..http.validation import Limits, check_text
 MAX_SMALL_FILE_BYTES = 20 * 1024 * 1024  # a feature film's subtitles are well under 1 MB
 
 
-def small_upload(what: str) -> tuple[bytes, str]:
+def small_upload(what: str, max_bytes: int = MAX_SMALL_FILE_BYTES) -> tuple[bytes, str]:
     """(content, file name) of the multipart field `file`. Uploads stream into media
     storage's temp dir (app.StreamingUploadRequest); the temp file goes at teardown."""
     upload = request.files.get("file")
@@ -21,6 +21,6 @@ def small_upload(what: str) -> tuple[bytes, str]:
         raise InvalidRequest(f"Send the {what} as a multipart field named `file`.", field="file")
     writer = cast(HashingWriter, upload.stream)
     writer.close()
-    if writer.size > MAX_SMALL_FILE_BYTES:
-        raise InvalidRequest(f"A {what} is at most {MAX_SMALL_FILE_BYTES // 2**20} MB.")
+    if writer.size > max_bytes:
+        raise InvalidRequest(f"A {what} is at most {max_bytes // 2**20} MB.")
     return writer.path.read_bytes(), check_text(upload.filename, "file", Limits.FILENAME)

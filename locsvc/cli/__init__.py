@@ -5,6 +5,7 @@
     admin      users, glossary
     rollout    rollout create|status
     llm        llm-server: the packaged small LLM served for the `llm` engine
+    memory     tm import|export: translation memories as TMX
     progress, reports, support: what the commands share
 
 Every command imports this package, gunicorn's master included: its modules import only
@@ -17,6 +18,7 @@ import click
 from .admin import glossary, users
 from .llm import llm_server
 from .localize import localize, qc, translate
+from .memory import tm
 from .rollout import rollout
 from .serve import api, db, prepare_serving, up, worker
 from .support import stop_on_config_error
@@ -34,5 +36,5 @@ def main() -> None:
 
 
 for command in (db, worker, api, prepare_serving, up, localize, qc, translate,
-                users, glossary, rollout, llm_server):  # fmt: skip
+                users, glossary, rollout, llm_server, tm):  # fmt: skip
     main.add_command(command)

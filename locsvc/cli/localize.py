@@ -117,21 +117,34 @@ def qc(file: Path, language: str, frame_rate: str | None, audience: str, fmt: st
     help="apertium, bergamot, transformers or llm (default: by language pair).",
 )
 @click.option("--frame-rate", default=None, help="Frames per second (25, 24000/1001).")
+@click.option("--show", default=None, help="Use the show's translation memory and glossaries.")
+@click.option(
+    "--tm", "tm_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None, help="A TMX file to use as translation memory for this run.",
+)  # fmt: skip
 def translate(file: Path, source: str, target: str, out_path: Path, glossary_path: Path | None,
-              engine: str | None, frame_rate: str | None) -> None:  # fmt: skip
-    """Translate a subtitle file, with glossary enforcement, re-fitted to the target rules."""
+              engine: str | None, frame_rate: str | None, show: str | None,
+              tm_path: Path | None) -> None:  # fmt: skip
+    """Translate a subtitle file, with glossary enforcement, re-fitted to the target rules;
+    exact matches of a translation memory (--show, --tm) are taken as they are."""
+    from ..services.memory import memory_for_file
     from ..services.translate import translate_file
     from ..wiring import translators_for
     from .reports import print_translation
+    from .support import context
 
     suffix = out_path.suffix.lstrip(".").lower()
     out_format = {"webvtt": "vtt", "xml": "ttml"}.get(suffix, suffix)
     glossary = (glossary_path.read_bytes(), glossary_path.name) if glossary_path else None
     try:
         settings = load_settings()
+        tmx = (tm_path.read_bytes(), tm_path.name) if tm_path else None
+        memory, show_glossary = memory_for_file(context() if show else None, show, tmx,
+                                                source, target)  # fmt: skip
         result = translate_file(
             translators_for(settings), file.read_bytes(), file.name, source, target,
             out_format, frame_rate or settings.default_frame_rate, glossary, engine,
+            memory, show_glossary,
         )  # fmt: skip
     except LocsvcError as error:
         fail(error, exit_code=2)

@@ -21,7 +21,17 @@ def print_translation(result: TranslatedFile) -> None:
         f"{translation.sentences} sentences translated ({engine}) into "
         f"{len(translation.cues)} cues; {len(translation.glossary_issues)} glossary issues"
     )
+    if translation.memory is not None:
+        _print_leverage(translation.memory["leverage"], console)
     _print_report(result.report, console)
+
+
+def _print_leverage(leverage: dict, console: Console) -> None:
+    table = Table("memory match", "segments", "words", "share of words", title="Leverage")
+    for row in leverage["bands"]:
+        table.add_row(row["band"], str(row["segments"]), str(row["words"]), f"{row['share']:.1%}")
+    table.add_row("total", str(leverage["segments"]), str(leverage["words"]), "")
+    console.print(table)
 
 
 def print_qc(result: FileQc, as_json: bool) -> None:

@@ -8,7 +8,8 @@
     ├── InvalidRequest            a malformed or unsupported parameter
     │   ├── UnsupportedFormat     an output format we do not write
     │   ├── UnsupportedLanguagePair  no MT engine translates this pair
-    │   └── SubtitleUnreadable    a subtitle file we cannot parse (details name the line)
+    │   ├── SubtitleUnreadable    a subtitle file we cannot parse (details name the line)
+    │   └── TmxUnreadable         a TMX translation memory we cannot read (details name the line)
     ├── MediaRejected             an upload that is not usable media
     │   ├── NotMedia              not audio or video at all (wrong file type)
     │   ├── EmptyUpload           zero bytes
@@ -78,6 +79,10 @@ class UnsupportedLanguagePair(InvalidRequest):
 
 class SubtitleUnreadable(InvalidRequest):
     code = "invalid_subtitle"
+
+
+class TmxUnreadable(InvalidRequest):
+    code = "tmx_unreadable"
 
 
 class MediaRejected(LocsvcError):

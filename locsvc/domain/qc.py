@@ -41,6 +41,7 @@ class Rule(StrEnum):
     GLOSSARY = "glossary"
     DUB_TOO_LONG = "dub_too_long"
     SPEAKER_CHANGE = "speaker_change"
+    TM_CONSISTENCY = "tm_consistency"
 
 
 SEVERITY: dict[Rule, Severity] = {
@@ -60,6 +61,8 @@ SEVERITY: dict[Rule, Severity] = {
     Rule.DUB_TOO_LONG: Severity.WARNING,  # the dub plays it whole; the line wants shortening
     # two speakers in a one-speaker event; a warning, as the speakers come from a model
     Rule.SPEAKER_CHANGE: Severity.WARNING,
+    # the show approved this source sentence otherwise elsewhere; either may be right
+    Rule.TM_CONSISTENCY: Severity.WARNING,
 }
 
 
@@ -70,6 +73,16 @@ class SpokenWord:
     start_ms: int
     end_ms: int
     speaker: str
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    """A sentence translated otherwise than the show's approved translations of it."""
+
+    cue: int  # the first cue the sentence's translation is on
+    source: str
+    target: str
+    elsewhere: tuple[str, ...]  # the other approved translations, each with its episode
 
 
 @dataclass(frozen=True)
@@ -132,12 +145,14 @@ def check(
     glossary_issues: Sequence[tuple[int, TermIssue]] = (),
     dub_overflows: Sequence[tuple[int, int]] = (),
     spoken: Sequence[SpokenWord] = (),
+    inconsistencies: Sequence[Inconsistency] = (),
 ) -> QcReport:
     """Every issue in ``cues`` against ``profile``; ``source`` (the source-language track,
     when this is a translation) enables the untranslated-text rule; ``glossary_issues``
     (cue number, issue) come from checking the translation against the show's glossary;
     ``dub_overflows`` (cue number, ms) are lines its dub could not fit; ``spoken`` (the
-    episode's words with their speakers) lets a cue that spans a speaker change be found."""
+    episode's words with their speakers) lets a cue that spans a speaker change be found;
+    ``inconsistencies`` come from the show's translation memory."""
     issues: list[Issue] = []
     frames = Frames(frame_rate)
     source_texts = {_normalised(c.text) for c in source or ()} - {""}
@@ -167,6 +182,13 @@ def check(
             Issue(number, Rule.DUB_TOO_LONG, SEVERITY[Rule.DUB_TOO_LONG], overflow_ms, 0,
                   f"the dubbed line runs {overflow_ms} ms past its slot and the gap after "
                   "it, at the fastest allowed speed: shorten it")
+        )  # fmt: skip
+    for other in inconsistencies:
+        issues.append(
+            Issue(other.cue, Rule.TM_CONSISTENCY, SEVERITY[Rule.TM_CONSISTENCY], other.target,
+                  " | ".join(other.elsewhere),
+                  f"{other.source!r} is approved otherwise in the show's other episodes: "
+                  + "; ".join(other.elsewhere))
         )  # fmt: skip
     issues.sort(key=lambda issue: issue.cue)
     return QcReport(tuple(issues), len(cues), profile, frame_rate)

@@ -88,6 +88,11 @@ SCHEMAS: dict = {
         "type": "object", "additionalProperties": False,
         "properties": {"four_eyes": BOOLEAN},  # the approver must differ from the last editor
     },
+    "MemorySettings": {
+        "type": "object", "additionalProperties": False, "minProperties": 1,
+        "properties": {"auto_apply": {"enum": ["101", "100", "none"]},
+                       "threshold": {"type": "integer", "minimum": 50, "maximum": 99}},
+    },
     "TranslationSettings": {
         "type": "object", "additionalProperties": False,
         "properties": {"synopsis": {"type": ["string", "null"], "maxLength": 2000},
@@ -198,6 +203,19 @@ SCHEMAS: dict = {
                                language=STRING, status_url=STRING),
     "DubReport": object_schema("episode_id language status", episode_id=STRING, language=STRING,
                                status=STRING),
+    "Leverage": object_schema(
+        "bands segments words", segments=INTEGER, words=INTEGER,
+        bands={"type": "array", "items": object_schema(
+            "band segments words share", band=STRING, segments=INTEGER, words=INTEGER,
+            share=NUMBER)},
+    ),
+    "Memory": object_schema("show settings memories", show=STRING, settings=OBJECT,
+                            memories={"type": "array", "items": OBJECT}),
+    "MemoryImport": object_schema("show file pairs skipped", show=STRING, file=STRING,
+                                  pairs={"type": "array", "items": OBJECT}, skipped=INTEGER),
+    "MemoryMatches": object_schema("episode_id language revision cues", episode_id=STRING,
+                                   language=STRING, revision=INTEGER,
+                                   cues={"type": "array", "items": OBJECT}),
     "MeStem": object_schema("episode_id me_stem_sha256 duration", episode_id=STRING,
                             me_stem_sha256=STRING, duration=NUMBER),
 }  # fmt: skip

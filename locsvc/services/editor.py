@@ -16,6 +16,7 @@ from ..domain.revision_diff import diff_revisions, merge_revisions
 from ..domain.sentences import plain_text
 from ..ports import Context
 from .glossaries import load_recorded_glossary
+from .memory import matches_under_cues
 from .qc import machine_info, qc_track
 from .reviews import get_review
 from .shows import show_profile
@@ -53,8 +54,15 @@ def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
         info, rate = episode.media, frame_rate_of(ctx, episode)
         history = [(r.number, r.author, r.created_at, r.cues_sha256) for r in revisions]
         title, show = episode.title, episode.show
+        translation = track.kind == "translation"
     cues = load_cues(ctx, history[-1][3])
     source_cues = load_cues(ctx, source_sha256) if source_sha256 else []
+    # The translation memory's matches for the source under each cue, best first.
+    matches = (
+        matches_under_cues(ctx, episode_id, source_cues, cues, language)
+        if translation and source_cues
+        else [[] for _ in cues]
+    )
     qc = qc_track(ctx, episode_id, language)
     issues: dict[int, list[dict]] = {}
     for issue in qc["issues"]:
@@ -78,7 +86,8 @@ def editor_view(ctx: Context, review_id: int, principal: Principal) -> dict:
         rows.append({"number": number, "id": f"c{cue.start_ms}", "start_ms": cue.start_ms,
                      "end_ms": cue.end_ms, "text": cue.text, "speakers": list(cue.speakers),
                      "badges": _badges(cue, names), "source": under,
-                     "issues": issues.get(number, []), "hints": hints})  # fmt: skip
+                     "issues": issues.get(number, []), "hints": hints,
+                     "matches": [m.to_dict() for m in matches[number - 1]]})  # fmt: skip
     return {
         "review": review,
         "episode": {"id": episode_id, "title": title, "show": show, "has_video": info.has_video,

@@ -16,6 +16,7 @@ from ..domain.requests import parse_frame_rate
 from ..domain.term_qc import track_term_issues
 from ..ports import Context
 from .glossaries import load_recorded_glossary
+from .memory import inconsistencies
 from .shows import show_profile
 from .tracks import find_revision, load_cues
 
@@ -65,15 +66,20 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
         glossary = load_recorded_glossary(session, made_with.get("glossaries", []))
         dub = EpisodeRepository(session).find_stage(episode_id, dub_stage(language))
         dub_record = dub.artifact_info if dub is not None and dub.status == "done" else None
-    source_cues = load_cues(ctx, source_sha256) if source_sha256 else None
-    target_cues = load_cues(ctx, found.cues_sha256)
+        source_cues = load_cues(ctx, source_sha256) if source_sha256 else None
+        target_cues = load_cues(ctx, found.cues_sha256)
+        others = (
+            inconsistencies(session, EpisodeRepository(session).get(episode_id), language,
+                            source_cues, target_cues)
+            if source_cues else []
+        )  # fmt: skip
     term_issues = (
         track_term_issues(source_cues, target_cues, glossary) if glossary and source_cues else []
     )
     # the media's own rate, as the pipeline used it (the range check is for typed rates)
     report = check(
         target_cues, profile, frames_per_second(found.frame_rate), source_cues, term_issues,
-        _dub_overflows(dub_record, target_cues, found.number),
+        _dub_overflows(dub_record, target_cues, found.number), inconsistencies=others,
     )  # fmt: skip
     body = report.to_dict()
     body["summary"].update(

@@ -23,6 +23,7 @@ from ..domain.review import (
     transition,
 )
 from ..ports import Context
+from .memory import harvest_approval
 from .post_edit import post_edit_rates
 from .shows import review_settings
 from .stages import PIPELINE_AUTHOR
@@ -155,8 +156,12 @@ def act(
             "lease_expires_at": after.lease_expires_at,
         }
         latest = TrackRepository(session).latest_revisions([row.track_id]).get(row.track_id)
+        learned = None
         if action is ReviewAction.APPROVE:
             values.update(_approval(ctx, session, row, before, principal, latest, waiver, now))
+            track = TrackRepository(session).get_by_id(row.track_id)
+            assert latest is not None  # _approval refuses a review without a revision
+            learned = harvest_approval(ctx, session, track, latest, principal.name, now)
         if action is ReviewAction.REOPEN:
             values.update(state=ReviewState.APPROVED.value, live=False)  # the old round stays
         if not reviews.update_if_unchanged(review_id, row.version, **values):
@@ -167,7 +172,17 @@ def act(
         if action is ReviewAction.REOPEN:
             target_id = _open_next_round(session, reviews, row, after)
         _record_action(
-            session, action, principal, row, before, after, target_id, latest, waiver, comment
+            session,
+            action,
+            principal,
+            row,
+            before,
+            after,
+            target_id,
+            latest,
+            waiver,
+            comment,
+            learned,
         )
     return get_review(ctx, target_id, principal)
 
@@ -216,6 +231,7 @@ def _record_action(
     latest: TrackRevision | None,
     waiver: str | None,
     comment: str | None,
+    learned: dict | None = None,
 ) -> None:
     AuditLog(session).record(
         principal.name,
@@ -229,5 +245,6 @@ def _record_action(
             "revision": latest.number if latest else None,
             **({"waiver": waiver} if waiver else {}),
             **({"comment": comment} if comment else {}),
+            **({"memory": learned} if learned else {}),
         },
     )

@@ -26,7 +26,8 @@ DEFAULT_REVIEW_SETTINGS = {"four_eyes": True}  # the approver is not the last ed
 TRANSLATION_KEY = "translation"
 TRANSLATION_SETTINGS = ("synopsis", "tone")
 MAX_NOTE = 2000  # characters of a synopsis or a tone: a paragraph, not a script
-RESERVED_KEYS = (REVIEW_KEY, TRANSLATION_KEY)
+MEMORY_KEY = "memory"  # services/memory.py: which memory matches replace the engine
+RESERVED_KEYS = (REVIEW_KEY, TRANSLATION_KEY, MEMORY_KEY)
 
 
 def profile_from_overrides(

@@ -27,6 +27,7 @@ from ..domain.review import Review, ReviewAction, ReviewState, transition
 from ..domain.revision_diff import diff_revisions
 from ..domain.sentences import plain_text
 from ..ports import Context
+from .memory import matches_under_cues
 from .qc import qc_track
 from .reviews import review_lease, to_domain
 from .shows import show_profile
@@ -78,6 +79,7 @@ def _render_xliff(
     target = load_cues(ctx, found.cues_sha256)
     with ctx.db.session() as session:
         source_track = TrackRepository(session).source_of(episode_id)
+        translation = TrackRepository(session).find(episode_id, language).kind == "translation"
         source_language = source_track.language if source_track else language
         source_sha256 = (
             source_track.revisions[-1].cues_sha256
@@ -87,8 +89,11 @@ def _render_xliff(
     source = load_cues(ctx, source_sha256)
     texts = [_text_under(cue, source) for cue in target]
     original = f"{episode_id}/{language}/r{found.number}"
+    matches = matches_under_cues(ctx, episode_id, source, target, language) if translation else None
+    alternatives = [[m.to_dict() for m in found] for found in matches] if matches else None
     body = render_xliff(target, texts, source_language, language, original,
-                        speaker_names=speaker_names(ctx, episode_id))  # fmt: skip
+                        speaker_names=speaker_names(ctx, episode_id),
+                        alternatives=alternatives)  # fmt: skip
     filename = f"{episode_id}.{language}.r{found.number}.xlf"
     return RenderedTrack(body, XLIFF_MEDIA_TYPE, filename, found.number)
 

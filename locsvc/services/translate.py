@@ -21,6 +21,7 @@ from ..domain.sentences import Sentence, join_sentences, place_on_source, speake
 from ..domain.term_protection import Protected, protect, restore
 from ..domain.term_qc import track_term_issues
 from ..domain.transcript import Word
+from ..domain.translation_memory import Band, Leverage, Match, Query
 from ..ports import LineTranslator, Translator, Translators
 
 
@@ -30,6 +31,27 @@ class Translation:
     engine: dict
     sentences: int
     glossary_issues: list[tuple[int, TermIssue]] = field(default_factory=list)
+    # Where each target cue's text came from: "tm:101", "tm:100", an engine's name, or
+    # several joined by "+" when a cue holds words of sentences that came from different ones.
+    origins: list[str] = field(default_factory=list)
+    memory: dict | None = None  # leverage, units used, suggestions (when a memory was asked)
+
+
+Recall = Callable[[Sequence[Query]], list[list[Match]]]
+
+
+@dataclass(frozen=True)
+class MemoryUse:
+    """A translation memory for this run: ``recall`` looks sentences up; matches of
+    ``auto_apply`` (101: in-context only; 100: exact too; none) and up replace the engine."""
+
+    recall: Recall
+    auto_apply: str = "100"
+    describe: dict = field(default_factory=dict)
+
+    @property
+    def lowest_applied(self) -> int:
+        return {"101": 101, "100": 100}.get(self.auto_apply, 102)
 
 
 @dataclass(frozen=True)
@@ -49,24 +71,39 @@ def translate_cues(
     on_progress: Callable[[float], None] | None = None,
     notes: ShowNotes | None = None,
     speaker_names: Mapping[str, str] | None = None,
+    memory: MemoryUse | None = None,
 ) -> Translation:
-    """The cues translated sentence by sentence and re-segmented for ``profile``. An engine
+    """The cues translated sentence by sentence and re-segmented for ``profile``. A
+    ``memory``'s exact matches are taken as they are; the rest go to the engine. An engine
     that translates in context (an LLM) gets each sentence's speaker (by name where one
     was given), length budget and glossary rules, and the show's ``notes``."""
     sentences = join_sentences(speaker_fragments(cues))
-    protected = [
-        protect(s.text, glossary) if glossary else Protected(s.text, {}) for s in sentences
+    matches = memory.recall(_queries(sentences)) if memory else [[] for _ in sentences]
+    reused = [
+        found[0] if memory and found and found[0].score >= memory.lowest_applied else None
+        for found in matches
     ]
+    protected = [
+        protect(s.text, glossary) if glossary and unit is None else Protected(s.text, {})
+        for s, unit in zip(sentences, reused, strict=True)
+    ]
+    to_engine = [index for index, unit in enumerate(reused) if unit is None]
     engine = translator.describe()
-    if isinstance(translator, LineTranslator):
-        lines = _source_lines(sentences, protected, profile, glossary, speaker_names or {})
+    outputs: list[str] = [unit.unit.target if unit else "" for unit in reused]
+    origins = [f"tm:{unit.score}" if unit else translator.name for unit in reused]
+    if to_engine and isinstance(translator, LineTranslator):
+        lines = _source_lines([sentences[i] for i in to_engine], [protected[i] for i in to_engine],
+                              profile, glossary, speaker_names or {})  # fmt: skip
         notes = notes or ShowNotes()
         request = LineRequest(lines, notes.synopsis, notes.tone)
         result = translator.translate_lines(request, on_progress)
-        outputs = [line.text for line in result.lines]
+        for index, line in zip(to_engine, result.lines, strict=True):
+            outputs[index], origins[index] = line.text, line.origin
         engine = {**translator.describe(), **result.run}
-    else:
-        outputs = _in_batches(translator, [p.text for p in protected], on_progress)
+    elif to_engine:
+        answers = _in_batches(translator, [protected[i].text for i in to_engine], on_progress)
+        for index, answer in zip(to_engine, answers, strict=True):
+            outputs[index] = answer
     words: list[Word] = []
     for sentence, shielded, output in zip(sentences, protected, outputs, strict=True):
         words += place_on_source(restore(output, shielded).text, sentence, profile.language)
@@ -74,7 +111,61 @@ def translate_cues(
     dual = [(c.start_ms, c.end_ms) for c in cues if is_dual(c)]  # stay dual in the target
     target = segment_words(words, profile, frame_rate, end_limit_ms=source_end, dual_spans=dual)
     issues = track_term_issues(cues, target, glossary) if glossary else []
-    return Translation(target, engine, len(sentences), issues)
+    used = _memory_record(memory, sentences, matches, reused) if memory else None
+    return Translation(target, engine, len(sentences), issues,
+                       cue_origins(target, sentences, origins), used)  # fmt: skip
+
+
+def _queries(sentences: Sequence[Sentence]) -> list[Query]:
+    texts = [s.text for s in sentences]
+    return [
+        Query(text, texts[i - 1] if i else None, texts[i + 1] if i + 1 < len(texts) else None)
+        for i, text in enumerate(texts)
+    ]
+
+
+def _memory_record(
+    memory: MemoryUse,
+    sentences: Sequence[Sentence],
+    matches: Sequence[Sequence[Match]],
+    reused: Sequence[Match | None],
+) -> dict:
+    """What the revision records of the memory: leverage by band and the units taken (the
+    review page and XLIFF look fuzzy matches up again, against the memory as it is then)."""
+    leverage = Leverage()
+    for sentence, found in zip(sentences, matches, strict=True):
+        leverage.add(found[0].band if found else Band.NONE, sentence.text)
+    return {
+        **memory.describe,
+        "auto_apply": memory.auto_apply,
+        "leverage": leverage.to_dict(),
+        "units_used": [
+            {
+                "unit_id": u.unit.id,
+                "score": u.score,
+                "origin": u.unit.origin,
+                "revision": u.unit.revision,
+                "start_ms": s.start_ms,
+            }
+            for s, u in zip(sentences, reused, strict=True)
+            if u
+        ],  # fmt: skip
+    }
+
+
+def cue_origins(
+    target: Sequence[Cue], sentences: Sequence[Sentence], origins: Sequence[str]
+) -> list[str]:
+    """Each target cue's origin: those of the sentences whose spans it overlaps."""
+    found = []
+    for cue in target:
+        names = [
+            origin
+            for sentence, origin in zip(sentences, origins, strict=True)
+            if min(cue.end_ms, sentence.end_ms) > max(cue.start_ms, sentence.start_ms)
+        ]
+        found.append("+".join(dict.fromkeys(names)) or "none")
+    return found
 
 
 def _source_lines(
@@ -129,22 +220,26 @@ def translate_file(
     frame_rate: str,
     glossary_file: tuple[bytes, str] | None = None,
     engine: str | None = None,
+    memory: MemoryUse | None = None,
+    show_glossary: Glossary | None = None,
 ) -> TranslatedFile:
-    """`locsvc translate`: a subtitle file in, a translated, re-fitted, checked one out."""
+    """`locsvc translate`: a subtitle file in, a translated, re-fitted, checked one out;
+    ``memory`` (a show's, a TMX file's) consulted first, ``show_glossary`` used unless a
+    glossary file is given."""
     subtitle_format = get_format(out_format)  # an unknown output format fails before any work
     translator = translators.get(source_language, target_language, engine)
     rate = parse_frame_rate(frame_rate)
     source_cues = read_subtitles(data, filename=filename).cues
     if not join_sentences(source_cues):  # an empty track out would be no file at all
         raise InvalidRequest(f"{filename} has no text to translate: every cue is empty.")
-    glossary = None
+    glossary = show_glossary
     if glossary_file is not None:
         entries = read_glossary_file(
             glossary_file[0], source_language, target_language, glossary_file[1]
         )
         glossary = Glossary(entries, source_language, target_language)
     profile = profile_for(target_language)
-    translation = translate_cues(source_cues, translator, profile, rate, glossary)
+    translation = translate_cues(source_cues, translator, profile, rate, glossary, memory=memory)
     report = check(translation.cues, profile, rate, source_cues, translation.glossary_issues)
     body = subtitle_format.render(translation.cues, target_language, rate)
     return TranslatedFile(translation, body, report)

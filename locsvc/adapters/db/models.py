@@ -377,3 +377,73 @@ class RolloutCell(Base):
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
 
     rollout: Mapped[Rollout] = relationship(back_populates="cells")
+
+
+class TranslationMemory(Base):
+    """One scope's memory for one language pair: a show's, a franchise's, or the default."""
+
+    __tablename__ = "translation_memories"
+    __table_args__ = (UniqueConstraint("scope", "source_language", "target_language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(200))
+    source_language: Mapped[str] = mapped_column(String(35))
+    target_language: Mapped[str] = mapped_column(String(35))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MemoryUnitRow(Base):
+    """A translation unit. Never edited: a later approval of the same source in the same
+    context supersedes it (superseded_at), and the old one stays as history."""
+
+    __tablename__ = "tm_units"
+    __table_args__ = (Index("ix_tm_units_lookup", "memory_id", "source_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    memory_id: Mapped[int] = mapped_column(
+        ForeignKey("translation_memories.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(10))  # sentence | cue
+    source_text: Mapped[str] = mapped_column(Text)
+    target_text: Mapped[str] = mapped_column(Text)
+    source_key: Mapped[str] = mapped_column(String(64))  # sha256 of the normalized source
+    context_key: Mapped[str] = mapped_column(String(64))  # sha256 of the neighbours
+    previous_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    following_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    token_count: Mapped[int] = mapped_column(Integer)
+    # Where it came from: an approved revision ("<episode>/<language>/r<N>") or a file.
+    episode_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    revision: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    origin: Mapped[str] = mapped_column(String(600))
+    created_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    changed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    superseded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class MemoryPosting(Base):
+    """The fuzzy index: each current unit under each distinct token of its source, with
+    its token count, so a lookup reads only units of a length that can match."""
+
+    __tablename__ = "tm_postings"
+
+    memory_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    token_count: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("tm_units.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class MemoryTokenCount(Base):
+    """How many units a token was indexed under (superseded ones included: the count only
+    chooses which of a query's tokens to probe, and any choice finds every match)."""
+
+    __tablename__ = "tm_token_counts"
+
+    memory_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    units: Mapped[int] = mapped_column(Integer)

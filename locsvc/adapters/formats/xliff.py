@@ -14,7 +14,11 @@ CAT tools show translators and keep, where a context-group of our own may be dro
 line, "Speaker, line 1: Diane" / "Speaker, line 2: Tom", so a dual-speaker event's lines
 map back to their speakers. The reader takes only notes of that form, and a cue's
 speakers only when the notes name every line the target has (a translator who joins a
-dual event's lines leaves its speakers unknown)."""
+dual event's lines leaves its speakers unknown).
+
+Translation memory matches for the source under a cue travel as XLIFF 1.2 <alt-trans>
+elements (match-quality as "87%", origin "tm"), which CAT tools show as suggestions; the
+reader ignores them."""
 
 from __future__ import annotations
 
@@ -56,9 +60,11 @@ def render_xliff(
     original: str,
     *,
     speaker_names: Mapping[str, str] | None = None,
+    alternatives: Sequence[Sequence[Mapping]] | None = None,
 ) -> str:
     """``source_texts[i]`` is the source text under ``target_cues[i]``; ``speaker_names``:
-    label -> display name for the speaker notes (a label without one is written as is)."""
+    label -> display name for the speaker notes (a label without one is written as is);
+    ``alternatives[i]``: memory matches for cue i ({score, source, target, origin})."""
     root = ET.Element(f"{{{XLIFF}}}xliff", version="1.2")
     file = ET.SubElement(
         root,
@@ -71,7 +77,10 @@ def render_xliff(
         },
     )
     body = ET.SubElement(file, f"{{{XLIFF}}}body")
-    for cue_id, cue, source in zip(cue_ids(target_cues), target_cues, source_texts, strict=True):
+    offered = alternatives or [()] * len(target_cues)
+    for cue_id, cue, source, matches in zip(
+        cue_ids(target_cues), target_cues, source_texts, offered, strict=True
+    ):
         unit = ET.SubElement(
             body,
             f"{{{XLIFF}}}trans-unit",
@@ -84,6 +93,11 @@ def render_xliff(
         )
         ET.SubElement(unit, f"{{{XLIFF}}}source").text = source
         ET.SubElement(unit, f"{{{XLIFF}}}target", state="translated").text = cue.text
+        for match in matches:
+            quality = {"match-quality": f"{match['score']}%", "origin": "tm"}
+            alt = ET.SubElement(unit, f"{{{XLIFF}}}alt-trans", quality)
+            ET.SubElement(alt, f"{{{XLIFF}}}source").text = match["source"]
+            ET.SubElement(alt, f"{{{XLIFF}}}target").text = match["target"]
         for note in speaker_notes(cue, speaker_names):  # notes follow the target in 1.2
             ET.SubElement(unit, f"{{{XLIFF}}}note", {"from": NOTE_FROM}).text = note
     ET.indent(root)

@@ -12,6 +12,7 @@ from ...domain.pipeline import translation_language
 from ...domain.qc import check
 from ...ports import Context
 from ..glossaries import resolve_glossary
+from ..memory import memory_for_translation
 from ..shows import show_profile, translation_notes
 from ..speakers import speaker_names
 from ..tracks import load_cues
@@ -32,11 +33,13 @@ def translate(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
             session, job.glossary, job.show, source_language, language
         )
         notes = ShowNotes(**translation_notes(session, job.show))
+        memory = memory_for_translation(ctx, session, job.show, job.glossary, source_language,
+                                        language)  # fmt: skip
     translator = ctx.translators.get(source_language, language)
     source_cues = load_cues(ctx, source_revision.cues_sha256)
     fps = frames_per_second(job.frame_rate)
     translation = translate_cues(source_cues, translator, profile, fps, glossary, progress,
-                                 notes, speaker_names(ctx, job.episode_id))  # fmt: skip
+                                 notes, speaker_names(ctx, job.episode_id), memory)  # fmt: skip
     blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in translation.cues]).encode())
     qc = check(translation.cues, profile, fps, source_cues, translation.glossary_issues).brief()
     info = {
@@ -48,6 +51,8 @@ def translate(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
         "sentences": translation.sentences,
         "cues": len(translation.cues),
         "glossary_issues": len(translation.glossary_issues),
+        "cue_origins": translation.origins,
+        "memory": translation.memory,
     }
     return StageResult(
         blob.sha256,

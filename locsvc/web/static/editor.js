@@ -366,6 +366,23 @@
 
   rows().forEach((row) => { wire(row); meter(row); });
 
+  // A translation memory match replaces the cue's text (Alt+1..3, or its button).
+  function useMatch(row, number) {
+    const button = row.querySelectorAll(".use-match")[number - 1];
+    if (!editable || !button) return;
+    const text = field(row, "text");
+    text.value = button.dataset.target;
+    text.dispatchEvent(new Event("input", { bubbles: true }));
+    meter(row);
+    say(`Cue ${rows().indexOf(row) + 1}: memory match ${button.textContent} used.`);
+  }
+  body.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".use-match");
+    if (!button) return;
+    const row = button.closest("tr.cue");
+    useMatch(row, Array.from(row.querySelectorAll(".use-match")).indexOf(button) + 1);
+  });
+
   document.addEventListener("keydown", (event) => {
     const row = event.target.closest && event.target.closest("tr.cue");
     if ((event.ctrlKey || event.metaKey) && event.key === "s") {
@@ -384,8 +401,12 @@
       "]": () => editable && nudge(row, event.shiftKey ? "out" : "in", 1),
       "{": () => editable && nudge(row, "out", -1),
       "}": () => editable && nudge(row, "out", 1),
+      1: () => useMatch(row, 1),
+      2: () => useMatch(row, 2),
+      3: () => useMatch(row, 3),
     };
-    const action = actions[event.key] || actions[event.key.toLowerCase()];
+    const digit = /^Digit([1-3])$/.exec(event.code || "");  // Alt+digit types "¡" on a Mac
+    const action = actions[event.key] || actions[event.key.toLowerCase()] || (digit && actions[digit[1]]);
     if (action) { event.preventDefault(); action(); }
   });
 

@@ -2,6 +2,7 @@
 
 from .episodes import EpisodeRepository
 from .glossaries import GlossaryRepository, ShowRepository
+from .memory import MemoryRepository
 from .people import AuditLog, UserRepository, WebSessionRepository, WorkerRegistry
 from .rollouts import RolloutRepository
 from .speakers import SpeakerRepository
@@ -11,6 +12,7 @@ __all__ = [
     "AuditLog",
     "EpisodeRepository",
     "GlossaryRepository",
+    "MemoryRepository",
     "ReviewRepository",
     "RolloutRepository",
     "ShowRepository",

@@ -1,0 +1,383 @@
+"""Translation memory: units (a source text and its approved translation, with the
+sentences around it) and how a new sentence matches them.
+
+Scores follow the CAT tools' scale: 101 when the text and both neighbours are the same
+(in-context exact), 100 when the text is, and below that a fuzzy score: the token-level
+edit similarity (Levenshtein distance, from rapidfuzz, over case-folded word tokens, tags
+left out) with penalties for what word tokens hide: differing numbers, case, tags and
+punctuation. A fuzzy score never reaches 100.
+
+Candidates are narrowed before scoring by prefix filtering: a unit whose tokens score at
+least ``threshold`` against a query of n tokens shares at least ceil(threshold * n) of
+them, so it shares one of any n - ceil(threshold * n) + 1 of the query's tokens; the
+rarest ones are asked for (few postings), and only units of a length that could reach
+the threshold."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from rapidfuzz.distance import Levenshtein
+
+from .text import MARKUP
+
+DEFAULT_THRESHOLD = 75
+MAX_TOKEN = 100  # characters of a token the index keeps
+# Units scored per query at most: a query of only very common words in a huge memory
+# stops here rather than scoring tens of thousands of units.
+MAX_CANDIDATES = 5000
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+PUNCTUATION = re.compile(r"[^\w\s]")
+# Penalties, in points, for differences the word tokens do not see.
+NUMBER_PENALTY = 2
+CASE_PENALTY = 1
+TAG_PENALTY = 1
+PUNCTUATION_PENALTY = 1
+
+
+class UnitKind(StrEnum):
+    SENTENCE = "sentence"  # a source sentence as the translate stage joins it
+    CUE = "cue"  # one source cue and the target text shown over it
+
+
+class Band(StrEnum):
+    IN_CONTEXT = "101"
+    EXACT = "100"
+    HIGH = "95-99"
+    MEDIUM = "85-94"
+    LOW = "75-84"
+    NONE = "no match"
+
+
+BANDS = tuple(Band)
+
+
+def band_of(score: int, threshold: int = DEFAULT_THRESHOLD) -> Band:
+    if score >= 101:
+        return Band.IN_CONTEXT
+    if score == 100:
+        return Band.EXACT
+    if score < threshold:
+        return Band.NONE
+    if score >= 95:
+        return Band.HIGH
+    if score >= 85:
+        return Band.MEDIUM
+    return Band.LOW if score >= 75 else Band.NONE
+
+
+@dataclass(frozen=True)
+class MemoryUnit:
+    """One translation unit. ``previous``/``following``: the source sentences around it
+    (None at an episode's edges or when unknown); ``origin``: where it came from
+    ("approval", "tmx:<file name>"); ``revision``: the approved revision it was taken
+    from ("<episode>/<language>/r<N>"), None for imported units."""
+
+    source: str
+    target: str
+    source_language: str
+    target_language: str
+    kind: UnitKind = UnitKind.SENTENCE
+    previous: str | None = None
+    following: str | None = None
+    show: str | None = None
+    episode_id: str | None = None
+    revision: str | None = None
+    created_by: str | None = None
+    created_at: str | None = None  # ISO 8601, UTC
+    changed_by: str | None = None
+    changed_at: str | None = None
+    origin: str = "approval"
+    id: int | None = None
+
+
+def normalized(text: str) -> str:
+    """The text as it is compared for an exact match: whitespace collapsed."""
+    return " ".join(text.split())
+
+
+def source_key(text: str) -> str:
+    """The index key of an exact match (sha256 of the normalized text)."""
+    return hashlib.sha256(normalized(text).encode()).hexdigest()
+
+
+def context_key(previous: str | None, following: str | None) -> str:
+    """The index key of a unit's neighbours (101 needs them equal too)."""
+    both = f"{normalized(previous or '')}\n{normalized(following or '')}"
+    return hashlib.sha256(both.encode()).hexdigest()
+
+
+def tokens(text: str) -> list[str]:
+    """Case-folded word tokens, markup left out, every number one token "#" (a differing
+    number costs its penalty, not a word's share): what the fuzzy score compares."""
+    return [
+        "#" if word.isdigit() else word.casefold() for word in WORD.findall(MARKUP.sub(" ", text))
+    ]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A sentence to look up, with its neighbours in the episode."""
+
+    text: str
+    previous: str | None = None
+    following: str | None = None
+
+    @property
+    def key(self) -> str:
+        return source_key(self.text)
+
+    @property
+    def context(self) -> str:
+        return context_key(self.previous, self.following)
+
+
+@dataclass(frozen=True)
+class Match:
+    unit: MemoryUnit
+    score: int
+
+    @property
+    def band(self) -> Band:
+        return band_of(self.score, threshold=0)
+
+    def to_dict(self) -> dict:
+        unit = self.unit
+        return {
+            "score": self.score,
+            "band": self.band.value,
+            "source": unit.source,
+            "target": unit.target,
+            "unit_id": unit.id,
+            "origin": unit.origin,
+            "revision": unit.revision,
+            "episode_id": unit.episode_id,
+            "changed_by": unit.changed_by or unit.created_by,
+            "changed_at": unit.changed_at or unit.created_at,
+        }
+
+
+def score(query: Query, unit: MemoryUnit) -> int:
+    """0..101: how well ``unit`` translates ``query`` (see the module's doc)."""
+    if normalized(query.text) == normalized(unit.source):
+        in_context = (normalized(query.previous or ""), normalized(query.following or "")) == (
+            normalized(unit.previous or ""),
+            normalized(unit.following or ""),
+        )
+        return 101 if in_context else 100
+    asked, stored = tokens(query.text), tokens(unit.source)
+    similarity = Levenshtein.normalized_similarity(asked, stored) if asked or stored else 1.0
+    points = math.floor(similarity * 100 + 1e-9)
+    if NUMBER.findall(query.text) != NUMBER.findall(unit.source):
+        points -= NUMBER_PENALTY
+    if (
+        _words(query.text) != _words(unit.source)
+        and asked == stored
+        and _numbers_alike(query.text, unit.source)
+    ):
+        points -= CASE_PENALTY
+    if MARKUP.findall(query.text) != MARKUP.findall(unit.source):
+        points -= TAG_PENALTY
+    if PUNCTUATION.findall(MARKUP.sub("", query.text)) != PUNCTUATION.findall(
+        MARKUP.sub("", unit.source)
+    ):
+        points -= PUNCTUATION_PENALTY
+    return max(0, min(points, 99))
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(MARKUP.sub(" ", text))
+
+
+def _numbers_alike(a: str, b: str) -> bool:
+    return NUMBER.findall(a) == NUMBER.findall(b)
+
+
+def best_matches(
+    query: Query,
+    candidates: Iterable[MemoryUnit],
+    threshold: int = DEFAULT_THRESHOLD,
+    limit: int = 3,
+    scopes: Sequence[str] = (),
+) -> list[Match]:
+    """The ``limit`` best units scoring at least ``threshold``, one per target text:
+    highest score first, then the first of ``scopes`` (the show's own memory before a
+    franchise's or the default's), then the most recently changed."""
+    rank = {scope: index for index, scope in enumerate(scopes)}
+    scored = [Match(unit, score(query, unit)) for unit in candidates]
+    scored = [m for m in scored if m.score >= threshold]
+    scored.sort(key=lambda m: (m.unit.changed_at or m.unit.created_at or "", m.unit.id or 0),
+                reverse=True)  # fmt: skip
+    # Stable sorts: newest first within a scope, the nearest scope first within a score.
+    scored.sort(key=lambda m: rank.get(m.unit.show or "", len(rank)))
+    scored.sort(key=lambda m: m.score, reverse=True)
+    chosen: list[Match] = []
+    seen: set[str] = set()
+    for match in scored:
+        if match.unit.target in seen:
+            continue
+        seen.add(match.unit.target)
+        chosen.append(match)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def index_tokens(text: str) -> list[str]:
+    """The distinct tokens a unit is indexed under (each cut to MAX_TOKEN characters)."""
+    return sorted({token[:MAX_TOKEN] for token in tokens(text)})
+
+
+class CandidateSource(Protocol):
+    """Where units are looked up: the database's memories or one file's, in memory."""
+
+    def exact(self, keys: Collection[str]) -> list[MemoryUnit]:
+        """Current units whose source_key is one of ``keys``."""
+        ...
+
+    def token_counts(self, tokens: Collection[str]) -> dict[str, int]:
+        """How many units each token is indexed under (absent: none)."""
+        ...
+
+    def candidates(
+        self, probe: Sequence[str], lengths: tuple[int, int], limit: int
+    ) -> list[MemoryUnit]:
+        """Current units indexed under any of ``probe`` with a token count in ``lengths``."""
+        ...
+
+
+def lookup(
+    queries: Sequence[Query],
+    source: CandidateSource,
+    threshold: int = DEFAULT_THRESHOLD,
+    limit: int = 3,
+    scopes: Sequence[str] = (),
+) -> list[list[Match]]:
+    """Each query's best matches: exact ones where the memory has the text (one query for
+    the whole batch), else fuzzy ones from the units that prefix filtering leaves."""
+    exact: dict[str, list[MemoryUnit]] = defaultdict(list)
+    for unit in source.exact({query.key for query in queries}):
+        exact[source_key(unit.source)].append(unit)
+    fuzzy = [query for query in queries if query.key not in exact]
+    counts = source.token_counts({t[:MAX_TOKEN] for q in fuzzy for t in tokens(q.text)})
+    found: list[list[Match]] = []
+    for query in queries:
+        if query.key in exact:
+            found.append(best_matches(query, exact[query.key], threshold, limit, scopes))
+            continue
+        query_tokens = [token[:MAX_TOKEN] for token in tokens(query.text)]
+        if not query_tokens:
+            found.append([])
+            continue
+        probe = probe_tokens(query_tokens, counts, threshold)
+        window = length_window(len(query_tokens), threshold)
+        units = source.candidates(probe, window, MAX_CANDIDATES)
+        found.append(best_matches(query, units, threshold, limit, scopes))
+    return found
+
+
+class MemoryIndex:
+    """Units held in memory, indexed like the database's (a file given for one run)."""
+
+    def __init__(self, units: Iterable[MemoryUnit]) -> None:
+        self.by_key: dict[str, list[MemoryUnit]] = defaultdict(list)
+        self.postings: dict[str, list[tuple[int, MemoryUnit]]] = defaultdict(list)
+        for unit in units:
+            self.by_key[source_key(unit.source)].append(unit)
+            count = len(tokens(unit.source))
+            for token in index_tokens(unit.source):
+                self.postings[token].append((count, unit))
+
+    def exact(self, keys: Collection[str]) -> list[MemoryUnit]:
+        return [unit for key in keys for unit in self.by_key.get(key, ())]
+
+    def token_counts(self, tokens: Collection[str]) -> dict[str, int]:
+        return {token: len(self.postings[token]) for token in tokens if token in self.postings}
+
+    def candidates(
+        self, probe: Sequence[str], lengths: tuple[int, int], limit: int
+    ) -> list[MemoryUnit]:
+        low, high = lengths
+        chosen: dict[int, MemoryUnit] = {}
+        for token in probe:
+            for count, unit in self.postings.get(token, ()):
+                if low <= count <= high:
+                    chosen.setdefault(id(unit), unit)
+                    if len(chosen) >= limit:
+                        return list(chosen.values())
+        return list(chosen.values())
+
+    def __len__(self) -> int:
+        return sum(len(units) for units in self.by_key.values())
+
+
+def length_window(count: int, threshold: int) -> tuple[int, int]:
+    """The token counts a unit may have and still reach ``threshold`` against a query of
+    ``count`` tokens (similarity <= shorter / longer)."""
+    ratio = max(threshold, 1) / 100
+    return math.ceil(count * ratio - 1e-9), math.floor(count / ratio + 1e-9)
+
+
+def probe_tokens(
+    query_tokens: Sequence[str], frequency: Mapping[str, int], threshold: int
+) -> list[str]:
+    """The query's rarest distinct tokens, as many as prefix filtering needs: every unit
+    reaching ``threshold`` holds at least one of them."""
+    distinct = sorted(set(query_tokens), key=lambda token: (frequency.get(token, 0), token))
+    count = len(query_tokens)
+    needed = count - math.ceil(count * max(threshold, 1) / 100 - 1e-9) + 1
+    return distinct[: max(needed, 1)]
+
+
+@dataclass
+class Leverage:
+    """Segments and source words per band: what a vendor quotes from."""
+
+    segments: dict[Band, int] = field(default_factory=lambda: dict.fromkeys(BANDS, 0))
+    words: dict[Band, int] = field(default_factory=lambda: dict.fromkeys(BANDS, 0))
+
+    def add(self, band: Band, text: str) -> None:
+        self.segments[band] += 1
+        self.words[band] += len(tokens(text))
+
+    def merge(self, other: Leverage) -> None:
+        for band in BANDS:
+            self.segments[band] += other.segments[band]
+            self.words[band] += other.words[band]
+
+    @property
+    def total_words(self) -> int:
+        return sum(self.words.values())
+
+    def to_dict(self) -> dict:
+        total = self.total_words
+        return {
+            "bands": [
+                {
+                    "band": band.value,
+                    "segments": self.segments[band],
+                    "words": self.words[band],
+                    "share": round(self.words[band] / total, 4) if total else 0.0,
+                }
+                for band in BANDS
+            ],
+            "segments": sum(self.segments.values()),
+            "words": total,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Leverage:
+        leverage = cls()
+        for row in data.get("bands", []):
+            band = Band(row["band"])
+            leverage.segments[band] += int(row["segments"])
+            leverage.words[band] += int(row["words"])
+        return leverage

@@ -1,0 +1,521 @@
+"""Translation memory use cases: units harvested from approved translations, TMX in and
+out, the memory a translation run consults, leverage reports, the fuzzy matches shown
+beside each cue, and the consistency check across a show's episodes.
+
+A show's memory is its own scope; below it lie a franchise's (the upload's `glossary`
+when it names another show) and the default scope's, as with glossaries."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..adapters.db.models import Episode, Track, TrackRevision
+from ..adapters.db.repositories import (
+    AuditLog,
+    EpisodeRepository,
+    MemoryRepository,
+    RolloutRepository,
+    ShowRepository,
+    TrackRepository,
+)
+from ..adapters.tmx import read_tmx, render_tmx
+from ..domain.access import Principal, Role, may_read_glossary_scope, require_role, require_show
+from ..domain.cues import Cue
+from ..domain.errors import InvalidRequest, NotFound
+from ..domain.glossary import DEFAULT_SCOPE, Glossary
+from ..domain.memory_alignment import aligned_pairs, source_sentences
+from ..domain.qc import Inconsistency
+from ..domain.requests import is_show_slug
+from ..domain.translation_memory import (
+    DEFAULT_THRESHOLD,
+    Band,
+    Leverage,
+    Match,
+    MemoryIndex,
+    MemoryUnit,
+    Query,
+    UnitKind,
+    lookup,
+    normalized,
+    source_key,
+)
+from ..ports import Context
+from .access import require_scope_of_episode, require_scope_of_rollout
+from .glossaries import resolve_glossary
+from .shows import MEMORY_KEY
+from .timestamps import iso
+from .tracks import load_cues
+from .translate import MemoryUse, Recall
+
+AUTO_APPLY = ("101", "100", "none")
+DEFAULT_MEMORY_SETTINGS: dict[str, Any] = {"auto_apply": "100", "threshold": DEFAULT_THRESHOLD}
+MIN_THRESHOLD = 50
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+def memory_settings(session: Session, show: str) -> dict:
+    """{auto_apply: "101" | "100" | "none", threshold: 50..99}: which matches replace the
+    engine, and the lowest fuzzy score offered."""
+    stored = ShowRepository(session).timed_text_overrides(show).get(MEMORY_KEY) or {}
+    return {**DEFAULT_MEMORY_SETTINGS, **stored}
+
+
+def check_memory_settings(body: object) -> dict:
+    if not isinstance(body, dict) or not body or set(body) - set(DEFAULT_MEMORY_SETTINGS):
+        raise InvalidRequest('Send {"auto_apply": "101" | "100" | "none", "threshold": 75}.')
+    if "auto_apply" in body and body["auto_apply"] not in AUTO_APPLY:
+        raise InvalidRequest(f"`auto_apply` is one of {', '.join(AUTO_APPLY)}.",
+                             field="auto_apply")  # fmt: skip
+    threshold = body.get("threshold", DEFAULT_THRESHOLD)
+    if type(threshold) is not int or not MIN_THRESHOLD <= threshold <= 99:
+        raise InvalidRequest(f"`threshold` is a whole number from {MIN_THRESHOLD} to 99.",
+                             field="threshold")  # fmt: skip
+    return body
+
+
+def get_memory(ctx: Context, show: str, principal: Principal) -> dict:
+    """The show's memory settings and its memories (pairs, unit counts)."""
+    require_show(principal, show)
+    with ctx.db.session() as session:
+        repository = MemoryRepository(session)
+        memories = [
+            {"source_language": m.source_language, "target_language": m.target_language,
+             "units": repository.count(m)}
+            for m in repository.memories(show)
+        ]  # fmt: skip
+        return {"show": show, "settings": memory_settings(session, show), "memories": memories}
+
+
+def set_memory_settings(ctx: Context, show: str, body: object, principal: Principal) -> dict:
+    require_role(principal, Role.PRODUCER)
+    require_show(principal, show)
+    _require_scope_slug(show)
+    changes = check_memory_settings(body)
+    with ctx.db.session() as session:
+        repository = ShowRepository(session)
+        document = repository.timed_text_overrides(show, for_update=True)
+        before = {**DEFAULT_MEMORY_SETTINGS, **(document.get(MEMORY_KEY) or {})}
+        after = {**before, **changes}
+        repository.set_timed_text_overrides(show, {**document, MEMORY_KEY: after}, principal.name)
+        AuditLog(session).record(principal.name, "show.memory", f"show:{show}", before, after)
+    return after
+
+
+def _require_scope_slug(show: str) -> None:
+    if not is_show_slug(show):
+        raise InvalidRequest(
+            f"`show` must be a slug: lower-case letters, digits, '-' and '_' "
+            f"({DEFAULT_SCOPE!r}: the default scope, below every show).",
+            field="show",
+        )
+
+
+# --- the memory a translation consults ---------------------------------------------------
+
+
+def memory_scopes(show: str, requested: str | None = None) -> list[str]:
+    """Where a show's translations look: its own memory, a franchise's (``requested``, a
+    show slug given as the episode's glossary), then the default scope."""
+    scopes = [show]
+    if requested and not requested.isdigit() and requested not in scopes:
+        scopes.append(requested)
+    if DEFAULT_SCOPE not in scopes:
+        scopes.append(DEFAULT_SCOPE)
+    return scopes
+
+
+def stored_recall(
+    ctx: Context, scopes: Sequence[str], source: str, target: str, threshold: int
+) -> Recall:
+    """Looks queries up in the stored memories of ``scopes`` for the pair."""
+
+    def recall(queries: Sequence[Query]) -> list[list[Match]]:
+        with ctx.db.session() as session:
+            repository = MemoryRepository(session)
+            memories = [m for s in scopes if (m := repository.find(s, source, target))]
+            if not memories:
+                return [[] for _ in queries]
+            return lookup(queries, repository.source(memories), threshold, scopes=scopes)
+
+    return recall
+
+
+def memory_for_translation(
+    ctx: Context, session: Session, show: str, requested: str | None, source: str, target: str
+) -> MemoryUse:
+    """What the translate stage consults: the show's scopes and settings."""
+    settings = memory_settings(session, show)
+    scopes = memory_scopes(show, requested)
+    recall = stored_recall(ctx, scopes, source, target, settings["threshold"])
+    return MemoryUse(recall, settings["auto_apply"],
+                     {"scopes": scopes, "threshold": settings["threshold"]})  # fmt: skip
+
+
+def file_recall(data: bytes, filename: str, source: str, target: str, threshold: int) -> Recall:
+    """Looks queries up in one TMX file's units for the pair (held in memory for the run)."""
+    index = MemoryIndex(read_tmx(data, filename, source, [target]).units)
+
+    def recall(queries: Sequence[Query]) -> list[list[Match]]:
+        return lookup(queries, index, threshold)
+
+    return recall
+
+
+def combined_recall(recalls: Sequence[Recall], limit: int = 3) -> Recall:
+    """Several memories asked as one: each query's best matches among all of them."""
+
+    def recall(queries: Sequence[Query]) -> list[list[Match]]:
+        answers = [each(queries) for each in recalls]
+        return [
+            sorted((m for answer in answers for m in answer[i]), key=lambda m: -m.score)[:limit]
+            for i in range(len(queries))
+        ]
+
+    return recall
+
+
+def memory_for_file(
+    ctx: Context | None,
+    show: str | None,
+    tmx: tuple[bytes, str] | None,
+    source: str,
+    target: str,
+) -> tuple[MemoryUse | None, Glossary | None]:
+    """`locsvc translate --show SLUG --tm FILE.tmx`: the show's memory (and glossary) and a
+    file's, consulted together under the show's settings (the defaults without a show)."""
+    recalls: list[Recall] = []
+    settings = dict(DEFAULT_MEMORY_SETTINGS)
+    glossary = None
+    describe: dict = {}
+    if show is not None and ctx is not None:
+        with ctx.db.session() as session:
+            settings = memory_settings(session, show)
+            glossary, _ = resolve_glossary(session, None, show, source, target)
+        scopes = memory_scopes(show)
+        recalls.append(stored_recall(ctx, scopes, source, target, settings["threshold"]))
+        describe["scopes"] = scopes
+    if tmx is not None:
+        recalls.append(file_recall(tmx[0], tmx[1], source, target, settings["threshold"]))
+        describe["file"] = tmx[1]
+    if not recalls:
+        return None, glossary
+    recall = recalls[0] if len(recalls) == 1 else combined_recall(recalls)
+    describe["threshold"] = settings["threshold"]
+    return MemoryUse(recall, settings["auto_apply"], describe), glossary
+
+
+# --- harvesting approvals -----------------------------------------------------------------
+
+
+def harvest_approval(
+    ctx: Context, session: Session, track: Track, approved: TrackRevision, by: str, now: datetime
+) -> dict:
+    """The approved translation's sentence and cue pairs into the show's memory (a
+    source-language track teaches it nothing). {units, unchanged}"""
+    episode = track.episode
+    if track.kind != "translation" or not episode.source_language:
+        return {"units": 0, "unchanged": 0}
+    source_cues = _source_cues_of(ctx, session, track, approved)
+    if source_cues is None:
+        return {"units": 0, "unchanged": 0}
+    pairs = aligned_pairs(source_cues, load_cues(ctx, approved.cues_sha256))
+    revision = f"{episode.id}/{track.language}/r{approved.number}"
+    units = [
+        MemoryUnit(pair.source, pair.target, episode.source_language, track.language,
+                   pair.kind, pair.previous, pair.following, episode.show, episode.id,
+                   revision, by, iso(now), by, iso(now), "approval")
+        for pair in pairs
+    ]  # fmt: skip
+    repository = MemoryRepository(session)
+    memory = repository.get_or_create(episode.show, episode.source_language, track.language)
+    added, unchanged = repository.add(memory, units)
+    return {"units": added, "unchanged": unchanged}
+
+
+def _source_cues_of(
+    ctx: Context, session: Session, track: Track, approved: TrackRevision
+) -> list[Cue] | None:
+    """The source revision the approved translation stands on: the one its newest machine
+    draft was made from (times match it), else the source track's latest."""
+    source = TrackRepository(session).source_of(track.episode_id)
+    if source is None or not source.revisions:
+        return None
+    # Machine revisions record how they were made (info); a linguist's do not.
+    drafts = [r for r in track.revisions if r.number <= approved.number and r.info]
+    wanted = (drafts[-1].info or {}).get("source_revision") if drafts else None
+    by_number = {r.number: r for r in source.revisions}
+    revision = by_number.get(wanted, source.revisions[-1]) if wanted else source.revisions[-1]
+    return load_cues(ctx, revision.cues_sha256)
+
+
+# --- TMX in and out ----------------------------------------------------------------------
+
+MAX_TMX_BYTES = 200 * 1024 * 1024
+
+
+def import_tmx(
+    ctx: Context,
+    data: bytes,
+    filename: str,
+    show: str,
+    principal: Principal,
+    source_language: str | None = None,
+    target_languages: Collection[str] | None = None,
+) -> dict:
+    """A TMX file's units into the scope's memories (one per target language it holds),
+    all of them or none: a file that cannot be read is refused with its line."""
+    require_role(principal, Role.PRODUCER)
+    require_show(principal, show)
+    _require_scope_slug(show)
+    tmx = read_tmx(data, filename, source_language, target_languages)
+    by_target: dict[str, list[MemoryUnit]] = {}
+    for unit in tmx.units:
+        by_target.setdefault(unit.target_language, []).append(unit)
+    if not by_target:
+        raise InvalidRequest(f"{filename} has no translation units to import"
+                             f" ({tmx.skipped} skipped: no source or no target text).")  # fmt: skip
+    result = []
+    with ctx.db.session() as session:
+        repository = MemoryRepository(session)
+        for target, units in sorted(by_target.items()):
+            memory = repository.get_or_create(show, tmx.source_language, target)
+            added, unchanged = repository.add(memory, units)
+            result.append({"source_language": tmx.source_language, "target_language": target,
+                           "added": added, "unchanged": unchanged})  # fmt: skip
+        AuditLog(session).record(
+            principal.name, "memory.import", f"show:{show}", None,
+            {"file": filename, "pairs": result, "skipped": tmx.skipped},
+        )  # fmt: skip
+    return {"show": show, "file": filename, "pairs": result, "skipped": tmx.skipped}
+
+
+def export_tmx(
+    ctx: Context,
+    show: str,
+    principal: Principal,
+    source_language: str | None = None,
+    target_language: str | None = None,
+) -> tuple[bytes, str]:
+    """(TMX document, file name) of the scope's current units: one source language (asked
+    for, or the only one there is), every target language unless one is asked for."""
+    if not may_read_glossary_scope(principal, show):
+        require_show(principal, show)
+    with ctx.db.session() as session:
+        repository = MemoryRepository(session)
+        memories = [
+            m for m in repository.memories(show)
+            if (source_language in (None, m.source_language))
+            and (target_language in (None, m.target_language))
+        ]  # fmt: skip
+        sources = sorted({m.source_language for m in memories})
+        if not memories:
+            raise NotFound(f"The show {show!r} has no translation memory"
+                           + (" for that language pair." if source_language or target_language
+                              else "."), show=show)  # fmt: skip
+        if len(sources) > 1:
+            raise InvalidRequest(
+                f"The show's memory has several source languages ({', '.join(sources)}); "
+                "a TMX file holds one: ask for `source_language`.", field="source_language",
+            )  # fmt: skip
+        # The scope is the show exported, not a property of a unit: a file imported into
+        # another show exports from it the same.
+        units = [replace(unit, show=None) for m in memories for unit in repository.units(m)]
+    name = f"{show}.{sources[0]}" + (f"-{target_language}" if target_language else "") + ".tmx"
+    return render_tmx(units, sources[0]), name
+
+
+# --- leverage ------------------------------------------------------------------------------
+
+
+def episode_leverage(
+    ctx: Context, episode_id: str, languages: Sequence[str], principal: Principal
+) -> dict:
+    """What the memory covers of the episode's source track, per target language, by band:
+    as it stands now (before a translation is ordered) and, where one was made, as its
+    latest machine translation recorded it."""
+    require_scope_of_episode(ctx, principal, episode_id)
+    with ctx.db.session() as session:
+        episode = EpisodeRepository(session).get(episode_id)
+        tracks = TrackRepository(session)
+        source = tracks.source_of(episode_id)
+        if source is None or not source.revisions:
+            raise InvalidRequest("The episode has no source track yet: its leverage is known "
+                                 "once it is transcribed.")  # fmt: skip
+        targets = list(languages) or [t.language for t in episode.tracks
+                                      if t.kind == "translation"]  # fmt: skip
+        recorded = {t.language: _recorded_leverage(t) for t in episode.tracks}
+        settings = memory_settings(session, episode.show)
+        show, requested, source_language = episode.show, episode.glossary, source.language
+        sha256 = source.revisions[-1].cues_sha256
+    sentences = source_sentences(load_cues(ctx, sha256))
+    queries = _queries([s.text for s in sentences])
+    items = []
+    for language in targets:
+        recall = stored_recall(ctx, memory_scopes(show, requested), source_language, language,
+                               settings["threshold"])  # fmt: skip
+        leverage = Leverage()
+        for sentence, found in zip(sentences, recall(queries), strict=True):
+            leverage.add(found[0].band if found else Band.NONE, sentence.text)
+        items.append({"language": language, "now": leverage.to_dict(),
+                      "at_translation": recorded.get(language)})  # fmt: skip
+    return {"episode_id": episode_id, "source_language": source_language, "languages": items}
+
+
+def _recorded_leverage(track: Track) -> dict | None:
+    for revision in reversed(track.revisions):
+        memory = (revision.info or {}).get("memory")
+        if memory:
+            return memory.get("leverage")
+    return None
+
+
+def rollout_leverage(ctx: Context, rollout_id: str, principal: Principal) -> dict:
+    """Each cell's leverage now, and the totals per language and overall."""
+    require_scope_of_rollout(ctx, principal, rollout_id)
+    with ctx.db.session() as session:
+        rollout = RolloutRepository(session).get(rollout_id)
+        cells = [(c.episode_id, c.language) for c in rollout.cells]
+    by_episode: dict[str, list[str]] = {}
+    for episode_id, language in cells:
+        by_episode.setdefault(episode_id, []).append(language)
+    rows: list[dict] = []
+    per_language: dict[str, Leverage] = {}
+    total = Leverage()
+    for episode_id, languages in by_episode.items():
+        try:
+            report = episode_leverage(ctx, episode_id, languages, principal)
+        except InvalidRequest:  # not transcribed yet: nothing to measure
+            rows += [{"episode_id": episode_id, "language": lang, "leverage": None}
+                     for lang in languages]  # fmt: skip
+            continue
+        for item in report["languages"]:
+            leverage = Leverage.from_dict(item["now"])
+            per_language.setdefault(item["language"], Leverage()).merge(leverage)
+            total.merge(leverage)
+            rows.append({"episode_id": episode_id, "language": item["language"],
+                         "leverage": item["now"]})  # fmt: skip
+    return {
+        "rollout_id": rollout_id,
+        "cells": rows,
+        "languages": {lang: lev.to_dict() for lang, lev in sorted(per_language.items())},
+        "total": total.to_dict(),
+    }
+
+
+def _queries(texts: Sequence[str]) -> list[Query]:
+    return [
+        Query(text, texts[i - 1] if i else None, texts[i + 1] if i + 1 < len(texts) else None)
+        for i, text in enumerate(texts)
+    ]
+
+
+# --- matches beside each cue, and consistency -----------------------------------------------
+
+
+def cue_matches(ctx: Context, episode_id: str, language: str, principal: Principal,
+                revision: int | None = None) -> dict:  # fmt: skip
+    """For each cue of the translation (latest revision by default), the memory's matches
+    for the source sentences under it, best first: the review page and XLIFF offer them."""
+    require_scope_of_episode(ctx, principal, episode_id, language)
+    sources, target_cues, number = _track_pair(ctx, episode_id, language, revision)
+    per_cue = matches_under_cues(ctx, episode_id, sources, target_cues, language)
+    return {
+        "episode_id": episode_id,
+        "language": language,
+        "revision": number,
+        "cues": [
+            {"cue": n, "matches": [m.to_dict() for m in found]}
+            for n, found in enumerate(per_cue, start=1)
+            if found
+        ],  # fmt: skip
+    }
+
+
+def _track_pair(
+    ctx: Context, episode_id: str, language: str, revision: int | None
+) -> tuple[list[Cue], list[Cue], int]:
+    with ctx.db.session() as session:
+        tracks = TrackRepository(session)
+        track = tracks.find(episode_id, language)
+        if track.kind != "translation":
+            raise InvalidRequest("Memory matches are for translation tracks.", field="language")
+        by_number = {r.number: r for r in track.revisions}
+        number = revision if revision is not None else max(by_number, default=0)
+        if number not in by_number:
+            raise InvalidRequest(f"The {language!r} track has no revision {number}.")
+        source = tracks.source_of(episode_id)
+        if source is None or not source.revisions:
+            raise InvalidRequest("The episode has no source track.")
+        source_sha, target_sha = source.revisions[-1].cues_sha256, by_number[number].cues_sha256
+    return load_cues(ctx, source_sha), load_cues(ctx, target_sha), number
+
+
+def matches_under_cues(
+    ctx: Context, episode_id: str, source_cues: Sequence[Cue], target_cues: Sequence[Cue],
+    language: str,
+) -> list[list[Match]]:  # fmt: skip
+    """Each target cue's matches: those of the source sentences its span overlaps."""
+    with ctx.db.session() as session:
+        episode = EpisodeRepository(session).get(episode_id)
+        settings = memory_settings(session, episode.show)
+        show, requested, source_language = episode.show, episode.glossary, episode.source_language
+    sentences = source_sentences(source_cues)
+    if not sentences or not source_language:
+        return [[] for _ in target_cues]
+    recall = stored_recall(ctx, memory_scopes(show, requested), source_language, language,
+                           settings["threshold"])  # fmt: skip
+    found = recall(_queries([s.text for s in sentences]))
+    per_cue: list[list[Match]] = []
+    for cue in target_cues:
+        under = [
+            match
+            for sentence, matches in zip(sentences, found, strict=True)
+            if min(cue.end_ms, sentence.end_ms) > max(cue.start_ms, sentence.start_ms)
+            for match in matches
+        ]
+        per_cue.append(sorted(under, key=lambda m: -m.score)[:3])
+    return per_cue
+
+
+def inconsistencies(
+    session: Session, episode: Episode, language: str, source_cues: Sequence[Cue],
+    target_cues: Sequence[Cue],
+) -> list[Inconsistency]:  # fmt: skip
+    """Sentences this translation renders otherwise than the show's other episodes' approved
+    translations of the same source sentence (QC warns; the linguist decides)."""
+    if not episode.source_language:
+        return []
+    repository = MemoryRepository(session)
+    memory = repository.find(episode.show, episode.source_language, language)
+    if memory is None:
+        return []
+    pairs = [p for p in aligned_pairs(source_cues, target_cues) if p.kind is UnitKind.SENTENCE]
+    approved: dict[str, list[MemoryUnit]] = {}
+    for unit in repository.source([memory]).exact({source_key(p.source) for p in pairs}):
+        if unit.kind is UnitKind.SENTENCE and unit.episode_id != episode.id:
+            approved.setdefault(source_key(unit.source), []).append(unit)
+    found = []
+    for pair in pairs:
+        others = [u for u in approved.get(source_key(pair.source), [])
+                  if normalized(u.target) != normalized(pair.target)]  # fmt: skip
+        if others:
+            number = _first_cue_in(target_cues, pair.start_ms, pair.end_ms)
+            found.append(Inconsistency(
+                number, pair.source, pair.target,
+                tuple(dict.fromkeys(f"{u.target} ({u.episode_id or u.origin})" for u in others)),
+            ))  # fmt: skip
+    return found
+
+
+def _first_cue_in(cues: Sequence[Cue], start_ms: int, end_ms: int) -> int:
+    for number, cue in enumerate(cues, start=1):
+        if min(cue.end_ms, end_ms) > max(cue.start_ms, start_ms):
+            return number
+    return 1
