@@ -3,9 +3,9 @@ sentences around it) and how a new sentence matches them.
 
 Scores follow the CAT tools' scale: 101 when the text and both neighbours are the same
 (in-context exact), 100 when the text is, and below that a fuzzy score: the token-level
-edit similarity (Levenshtein distance, from rapidfuzz, over case-folded word tokens, tags
-left out) with penalties for what word tokens hide: differing numbers, case, tags and
-punctuation. A fuzzy score never reaches 100.
+edit similarity (Levenshtein distance over case-folded word tokens, tags left out, every
+number one token) with penalties for what those tokens hide: differing numbers, case,
+tags and punctuation. A fuzzy score never reaches 100.
 
 Candidates are narrowed before scoring by prefix filtering: a unit whose tokens score at
 least ``threshold`` against a query of n tokens shares at least ceil(threshold * n) of
@@ -19,12 +19,10 @@ import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
-
-from rapidfuzz.distance import Levenshtein
 
 from .text import MARKUP
 
@@ -165,7 +163,25 @@ class Match:
         }
 
 
-def score(query: Query, unit: MemoryUnit) -> int:
+Similarity = Callable[[Sequence[str], Sequence[str]], float]
+
+
+def token_similarity(asked: Sequence[str], stored: Sequence[str]) -> float:
+    """1 - Levenshtein distance / the longer length, over tokens: the definition. The
+    services pass adapters.token_similarity's (rapidfuzz), the same figure computed fast."""
+    if not asked and not stored:
+        return 1.0
+    previous = list(range(len(stored) + 1))
+    for row, token in enumerate(asked, start=1):
+        current = [row]
+        for column, other in enumerate(stored, start=1):
+            current.append(min(previous[column] + 1, current[column - 1] + 1,
+                               previous[column - 1] + (token != other)))  # fmt: skip
+        previous = current
+    return 1 - previous[-1] / max(len(asked), len(stored))
+
+
+def score(query: Query, unit: MemoryUnit, similarity: Similarity = token_similarity) -> int:
     """0..101: how well ``unit`` translates ``query`` (see the module's doc)."""
     if normalized(query.text) == normalized(unit.source):
         in_context = (normalized(query.previous or ""), normalized(query.following or "")) == (
@@ -174,8 +190,7 @@ def score(query: Query, unit: MemoryUnit) -> int:
         )
         return 101 if in_context else 100
     asked, stored = tokens(query.text), tokens(unit.source)
-    similarity = Levenshtein.normalized_similarity(asked, stored) if asked or stored else 1.0
-    points = math.floor(similarity * 100 + 1e-9)
+    points = math.floor(similarity(asked, stored) * 100 + 1e-9)
     if NUMBER.findall(query.text) != NUMBER.findall(unit.source):
         points -= NUMBER_PENALTY
     if (
@@ -207,12 +222,13 @@ def best_matches(
     threshold: int = DEFAULT_THRESHOLD,
     limit: int = 3,
     scopes: Sequence[str] = (),
+    similarity: Similarity = token_similarity,
 ) -> list[Match]:
     """The ``limit`` best units scoring at least ``threshold``, one per target text:
     highest score first, then the first of ``scopes`` (the show's own memory before a
     franchise's or the default's), then the most recently changed."""
     rank = {scope: index for index, scope in enumerate(scopes)}
-    scored = [Match(unit, score(query, unit)) for unit in candidates]
+    scored = [Match(unit, score(query, unit, similarity)) for unit in candidates]
     scored = [m for m in scored if m.score >= threshold]
     scored.sort(key=lambda m: (m.unit.changed_at or m.unit.created_at or "", m.unit.id or 0),
                 reverse=True)  # fmt: skip
@@ -260,6 +276,7 @@ def lookup(
     threshold: int = DEFAULT_THRESHOLD,
     limit: int = 3,
     scopes: Sequence[str] = (),
+    similarity: Similarity = token_similarity,
 ) -> list[list[Match]]:
     """Each query's best matches: exact ones where the memory has the text (one query for
     the whole batch), else fuzzy ones from the units that prefix filtering leaves."""
@@ -280,7 +297,7 @@ def lookup(
         probe = probe_tokens(query_tokens, counts, threshold)
         window = length_window(len(query_tokens), threshold)
         units = source.candidates(probe, window, MAX_CANDIDATES)
-        found.append(best_matches(query, units, threshold, limit, scopes))
+        found.append(best_matches(query, units, threshold, limit, scopes, similarity))
     return found
 
 

@@ -24,6 +24,7 @@ from ..adapters.db.repositories import (
     TrackRepository,
 )
 from ..adapters.tmx import read_tmx, render_tmx
+from ..adapters.token_similarity import token_similarity
 from ..domain.access import Principal, Role, may_read_glossary_scope, require_role, require_show
 from ..domain.cues import Cue
 from ..domain.errors import InvalidRequest, NotFound
@@ -142,7 +143,8 @@ def stored_recall(
             memories = [m for s in scopes if (m := repository.find(s, source, target))]
             if not memories:
                 return [[] for _ in queries]
-            return lookup(queries, repository.source(memories), threshold, scopes=scopes)
+            return lookup(queries, repository.source(memories), threshold, scopes=scopes,
+                          similarity=token_similarity)  # fmt: skip
 
     return recall
 
@@ -163,7 +165,7 @@ def file_recall(data: bytes, filename: str, source: str, target: str, threshold:
     index = MemoryIndex(read_tmx(data, filename, source, [target]).units)
 
     def recall(queries: Sequence[Query]) -> list[list[Match]]:
-        return lookup(queries, index, threshold)
+        return lookup(queries, index, threshold, similarity=token_similarity)
 
     return recall
 

@@ -65,8 +65,10 @@ TMX = """<?xml version="1.0" encoding="UTF-8"?>
   <body>
     <tu><tuv xml:lang="en"><seg>Do you understand?</seg></tuv>
         <tuv xml:lang="es"><seg>¿Lo pillas?</seg></tuv></tu>
-    <tu><tuv xml:lang="en"><seg>Luke lost his lightsaber in the swamp, and he never found it.</seg></tuv>
-        <tuv xml:lang="es"><seg>Luke perdió su sable láser en el pantano y nunca lo encontró.</seg></tuv></tu>
+    <tu><tuv xml:lang="en">
+          <seg>Luke lost his lightsaber in the swamp, and he never found it.</seg></tuv>
+        <tuv xml:lang="es">
+          <seg>Luke perdió su sable láser en el pantano y nunca lo encontró.</seg></tuv></tu>
   </body>
 </tmx>
 """

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from locsvc.adapters.token_similarity import token_similarity as fast_similarity
 from locsvc.domain.cues import Cue
 from locsvc.domain.memory_alignment import aligned_pairs
 from locsvc.domain.translation_memory import (
@@ -20,6 +21,7 @@ from locsvc.domain.translation_memory import (
     length_window,
     lookup,
     score,
+    token_similarity,
 )
 
 
@@ -83,6 +85,12 @@ def test_narrowing_never_loses_a_match_the_threshold_admits(sources, asked, thre
     everything = best_matches(query, units, threshold, limit=100)
     exact = [m for m in everything if m.score >= 100]  # when there are, fuzzy ones are moot
     assert sorted(m.score for m in narrowed) == sorted(m.score for m in exact or everything)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=15), st.lists(WORDS, max_size=15))
+def test_the_fast_similarity_is_the_domains_definition(asked, stored):
+    assert fast_similarity(asked, stored) == pytest.approx(token_similarity(asked, stored))
 
 
 def test_leverage_counts_words_and_segments_per_band():
