@@ -15,6 +15,7 @@ the threshold."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -181,39 +182,48 @@ def token_similarity(asked: Sequence[str], stored: Sequence[str]) -> float:
     return 1 - previous[-1] / max(len(asked), len(stored))
 
 
+@dataclass(frozen=True)
+class _Features:
+    """What scoring compares of a text, computed once per text (a lookup scores the same
+    candidates against many queries)."""
+
+    normalized: str
+    tokens: tuple[str, ...]
+    words: tuple[str, ...]
+    numbers: tuple[str, ...]
+    tags: tuple[str, ...]
+    punctuation: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=100_000)
+def _features(text: str) -> _Features:
+    bare = MARKUP.sub(" ", text)
+    return _Features(
+        normalized(text), tuple(tokens(text)), tuple(WORD.findall(bare)),
+        tuple(NUMBER.findall(text)), tuple(MARKUP.findall(text)),
+        tuple(PUNCTUATION.findall(bare)),
+    )  # fmt: skip
+
+
 def score(query: Query, unit: MemoryUnit, similarity: Similarity = token_similarity) -> int:
     """0..101: how well ``unit`` translates ``query`` (see the module's doc)."""
-    if normalized(query.text) == normalized(unit.source):
+    asked, stored = _features(query.text), _features(unit.source)
+    if asked.normalized == stored.normalized:
         in_context = (normalized(query.previous or ""), normalized(query.following or "")) == (
             normalized(unit.previous or ""),
             normalized(unit.following or ""),
         )
         return 101 if in_context else 100
-    asked, stored = tokens(query.text), tokens(unit.source)
-    points = math.floor(similarity(asked, stored) * 100 + 1e-9)
-    if NUMBER.findall(query.text) != NUMBER.findall(unit.source):
+    points = math.floor(similarity(asked.tokens, stored.tokens) * 100 + 1e-9)
+    if asked.numbers != stored.numbers:
         points -= NUMBER_PENALTY
-    if (
-        _words(query.text) != _words(unit.source)
-        and asked == stored
-        and _numbers_alike(query.text, unit.source)
-    ):
-        points -= CASE_PENALTY
-    if MARKUP.findall(query.text) != MARKUP.findall(unit.source):
+    elif asked.words != stored.words and asked.tokens == stored.tokens:
+        points -= CASE_PENALTY  # the same words but for their case
+    if asked.tags != stored.tags:
         points -= TAG_PENALTY
-    if PUNCTUATION.findall(MARKUP.sub("", query.text)) != PUNCTUATION.findall(
-        MARKUP.sub("", unit.source)
-    ):
+    if asked.punctuation != stored.punctuation:
         points -= PUNCTUATION_PENALTY
     return max(0, min(points, 99))
-
-
-def _words(text: str) -> list[str]:
-    return WORD.findall(MARKUP.sub(" ", text))
-
-
-def _numbers_alike(a: str, b: str) -> bool:
-    return NUMBER.findall(a) == NUMBER.findall(b)
 
 
 def best_matches(
@@ -252,6 +262,14 @@ def index_tokens(text: str) -> list[str]:
     return sorted({token[:MAX_TOKEN] for token in tokens(text)})
 
 
+@dataclass(frozen=True)
+class Probe:
+    """What prefix filtering asks the index for one query."""
+
+    tokens: tuple[str, ...]
+    lengths: tuple[int, int]
+
+
 class CandidateSource(Protocol):
     """Where units are looked up: the database's memories or one file's, in memory."""
 
@@ -263,10 +281,9 @@ class CandidateSource(Protocol):
         """How many units each token is indexed under (absent: none)."""
         ...
 
-    def candidates(
-        self, probe: Sequence[str], lengths: tuple[int, int], limit: int
-    ) -> list[MemoryUnit]:
-        """Current units indexed under any of ``probe`` with a token count in ``lengths``."""
+    def candidates(self, probes: Sequence[Probe], limit: int) -> list[list[MemoryUnit]]:
+        """For each probe, current units indexed under any of its tokens with a token
+        count in its lengths (at most ``limit``): all probes at once, one round trip."""
         ...
 
 
@@ -285,19 +302,21 @@ def lookup(
         exact[source_key(unit.source)].append(unit)
     fuzzy = [query for query in queries if query.key not in exact]
     counts = source.token_counts({t[:MAX_TOKEN] for q in fuzzy for t in tokens(q.text)})
+    probes: dict[int, Probe] = {}
+    for index, query in enumerate(queries):
+        query_tokens = [token[:MAX_TOKEN] for token in tokens(query.text)]
+        if query.key not in exact and query_tokens:
+            probes[index] = Probe(tuple(probe_tokens(query_tokens, counts, threshold)),
+                                  length_window(len(query_tokens), threshold))  # fmt: skip
+    fuzzy_units = dict(zip(probes, source.candidates(list(probes.values()), MAX_CANDIDATES),
+                           strict=True))  # fmt: skip
     found: list[list[Match]] = []
-    for query in queries:
+    for index, query in enumerate(queries):
         if query.key in exact:
             found.append(best_matches(query, exact[query.key], threshold, limit, scopes))
-            continue
-        query_tokens = [token[:MAX_TOKEN] for token in tokens(query.text)]
-        if not query_tokens:
-            found.append([])
-            continue
-        probe = probe_tokens(query_tokens, counts, threshold)
-        window = length_window(len(query_tokens), threshold)
-        units = source.candidates(probe, window, MAX_CANDIDATES)
-        found.append(best_matches(query, units, threshold, limit, scopes, similarity))
+        else:
+            units = fuzzy_units.get(index, [])
+            found.append(best_matches(query, units, threshold, limit, scopes, similarity))
     return found
 
 
@@ -319,12 +338,13 @@ class MemoryIndex:
     def token_counts(self, tokens: Collection[str]) -> dict[str, int]:
         return {token: len(self.postings[token]) for token in tokens if token in self.postings}
 
-    def candidates(
-        self, probe: Sequence[str], lengths: tuple[int, int], limit: int
-    ) -> list[MemoryUnit]:
-        low, high = lengths
+    def candidates(self, probes: Sequence[Probe], limit: int) -> list[list[MemoryUnit]]:
+        return [self._candidates(probe, limit) for probe in probes]
+
+    def _candidates(self, probe: Probe, limit: int) -> list[MemoryUnit]:
+        low, high = probe.lengths
         chosen: dict[int, MemoryUnit] = {}
-        for token in probe:
+        for token in probe.tokens:
             for count, unit in self.postings.get(token, ()):
                 if low <= count <= high:
                     chosen.setdefault(id(unit), unit)

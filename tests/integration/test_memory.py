@@ -202,3 +202,29 @@ def test_tmx_round_trip_and_a_broken_file_imports_nothing(app, client, auth, app
     with ctx.db.session() as session:
         assert session.scalar(select(func.count()).select_from(MemoryUnitRow)) == count
     assert client.get("/api/v1/shows/third/memory/tmx", headers=auth).status_code == 404
+
+
+def test_the_stored_index_finds_what_scoring_every_unit_would(app):
+    """Prefix filtering over the postings loses no match the threshold admits."""
+    import random
+
+    from locsvc.adapters.db.repositories import MemoryRepository
+    from locsvc.domain.translation_memory import MemoryUnit, Query, best_matches, lookup
+
+    rng = random.Random(5)
+    words = "the a cat dog sat on mat we you 7 12 run home night day old new".split()
+    sources = {" ".join(rng.choices(words, k=rng.randint(1, 12))) + "." for _ in range(400)}
+    units = [MemoryUnit(text, f"t{i}", "en", "es", show="demo")
+             for i, text in enumerate(sorted(sources))]  # fmt: skip
+    queries = [Query(" ".join(rng.choices(words, k=rng.randint(1, 12))) + ".") for _ in range(60)]
+    ctx = app.extensions["locsvc"]
+    with ctx.db.session() as session:
+        repository = MemoryRepository(session)
+        memory = repository.get_or_create("demo", "en", "es")
+        assert repository.add(memory, units) == (len(units), 0)
+        stored = list(repository.units(memory))
+        found = lookup(queries, repository.source([memory]), 60, limit=1000)
+    for query, matches in zip(queries, found, strict=True):
+        everything = best_matches(query, stored, 60, limit=1000)
+        exact = [m for m in everything if m.score >= 100]
+        assert sorted(m.unit.id for m in matches) == sorted(m.unit.id for m in exact or everything)

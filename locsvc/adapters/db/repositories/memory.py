@@ -7,12 +7,14 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from ....domain.translation_memory import (
     MemoryUnit,
+    Probe,
     UnitKind,
     context_key,
     index_tokens,
@@ -23,6 +25,9 @@ from ....domain.translation_memory import (
 from ..models import MemoryPosting, MemoryTokenCount, MemoryUnitRow, TranslationMemory, utcnow
 
 CHUNK = 500  # keys or ids per IN (...): well under every driver's parameter limit
+PROBES_PER_QUERY = 50  # a few hundred parameters per postings query
+# Lookups read plain rows, not ORM objects: a lookup may read tens of thousands of units.
+UNIT_COLUMNS = MemoryUnitRow.__table__
 
 
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
@@ -187,8 +192,8 @@ class MemoryCandidates:
         for chunk in _chunks(sorted(keys)):
             units += [
                 _unit(row, self.memories[row.memory_id])
-                for row in self.session.scalars(
-                    select(MemoryUnitRow).where(
+                for row in self.session.execute(
+                    select(UNIT_COLUMNS).where(
                         MemoryUnitRow.memory_id.in_(self.memories),
                         MemoryUnitRow.source_key.in_(chunk),
                         MemoryUnitRow.superseded_at.is_(None),
@@ -209,18 +214,42 @@ class MemoryCandidates:
                 counts[token] += units
         return dict(counts)
 
-    def candidates(
-        self, probe: Sequence[str], lengths: tuple[int, int], limit: int
-    ) -> list[MemoryUnit]:
-        if not self.memories or not probe:
-            return []
-        ids = select(MemoryPosting.unit_id).where(
-            MemoryPosting.memory_id.in_(self.memories),
-            MemoryPosting.token.in_(probe),
-            MemoryPosting.token_count.between(*lengths),
-        ).distinct().limit(limit)  # fmt: skip
-        rows = self.session.scalars(select(MemoryUnitRow).where(MemoryUnitRow.id.in_(ids)))
-        return [_unit(row, self.memories[row.memory_id]) for row in rows]
+    def candidates(self, probes: Sequence[Probe], limit: int) -> list[list[MemoryUnit]]:
+        """One query of the postings per PROBES_PER_QUERY probes (each probe its tokens and
+        length window), then the units by id."""
+        found: list[list[int]] = [[] for _ in probes]
+        if not self.memories:
+            return [[] for _ in probes]
+        memories = list(self.memories)
+        for start in range(0, len(probes), PROBES_PER_QUERY):
+            batch = probes[start : start + PROBES_PER_QUERY]
+            # One index range scan per (probe, token), all in one statement: an OR of the
+            # probes makes PostgreSQL scan far more of the postings.
+            scans = [
+                select(literal(start + offset).label("probe"), MemoryPosting.unit_id).where(
+                    MemoryPosting.memory_id.in_(memories),
+                    MemoryPosting.token == token,
+                    MemoryPosting.token_count.between(*probe.lengths),
+                )
+                for offset, probe in enumerate(batch)
+                for token in probe.tokens
+            ]
+            for number, unit_id in self.session.execute(union_all(*scans)):
+                if len(found[number]) < limit:
+                    found[number].append(unit_id)
+        found = [list(dict.fromkeys(ids)) for ids in found]
+        units = self._units({unit_id for ids in found for unit_id in ids})
+        return [[units[unit_id] for unit_id in ids if unit_id in units] for ids in found]
+
+    def _units(self, ids: Collection[int]) -> dict[int, MemoryUnit]:
+        units: dict[int, MemoryUnit] = {}
+        for chunk in _chunks(sorted(ids)):
+            for row in self.session.execute(
+                select(UNIT_COLUMNS).where(MemoryUnitRow.id.in_(chunk),
+                                           MemoryUnitRow.superseded_at.is_(None))
+            ):  # fmt: skip
+                units[row.id] = _unit(row, self.memories[row.memory_id])
+        return units
 
 
 def _row(memory_id: int, unit: MemoryUnit, now: datetime) -> dict:
@@ -256,7 +285,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
-def _unit(row: MemoryUnitRow, memory: TranslationMemory) -> MemoryUnit:
+def _unit(row: MemoryUnitRow | Row, memory: TranslationMemory) -> MemoryUnit:
     return MemoryUnit(
         source=row.source_text,
         target=row.target_text,
