@@ -379,7 +379,9 @@ def _recorded_leverage(track: Track) -> dict | None:
 
 
 def rollout_leverage(ctx: Context, rollout_id: str, principal: Principal) -> dict:
-    """Each cell's leverage now, and the totals per language and overall."""
+    """Each cell's leverage now, and the totals per language and overall (producers: what
+    a rollout will cost is theirs to see, as the rollout is)."""
+    require_role(principal, Role.PRODUCER)
     require_scope_of_rollout(ctx, principal, rollout_id)
     with ctx.db.session() as session:
         rollout = RolloutRepository(session).get(rollout_id)

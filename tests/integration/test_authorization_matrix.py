@@ -29,6 +29,10 @@ def files(name, body):
 GLOSSARY = b"en,es\ncountry,patria\n"
 SRT = b"1\n00:00:00,000 --> 00:00:02,000\nHola.\n"
 CUE = {"start_ms": 0, "end_ms": 2000, "text": "Hola."}
+TMX = (b'<?xml version="1.0"?><tmx version="1.4"><header srclang="en" segtype="sentence" '
+       b'creationtool="t" creationtoolversion="1" o-tmf="t" adminlang="en" datatype="plaintext"/>'
+       b'<body><tu><tuv xml:lang="en"><seg>%s</seg></tuv><tuv xml:lang="es"><seg>%s</seg></tuv>'
+       b"</tu></body></tmx>")  # fmt: skip
 
 # (label, method, path, body builder, expected status per role in ROLES order).
 # {e} is demo's episode, {r} its Spanish review, {g} its glossary, {o} its rollout.
@@ -63,6 +67,16 @@ CASES = [
      (200, 200, 200, 200, 403, 401, 401, 403)),
     ("GET /shows/{slug}/translation", "get", "/shows/demo/translation", None,
      (200, 200, 200, 200, 403, 401, 401, 403)),
+    ("GET /shows/{slug}/memory", "get", "/shows/demo/memory", None,
+     (200, 200, 200, 200, 403, 401, 401, 403)),
+    ("GET /shows/{slug}/memory/tmx", "get", "/shows/demo/memory/tmx", None,
+     (200, 200, 200, 200, 403, 401, 401, 403)),
+    ("GET leverage", "get", "/episodes/{e}/leverage?languages=es", None,
+     (200, 200, 200, 200, 403, 401, 401, 403)),
+    ("GET memory-matches", "get", "/episodes/{e}/tracks/es/memory-matches", None,
+     (200, 200, 200, 403, 403, 401, 401, 403)),
+    ("GET /rollouts/{id}/leverage", "get", "/rollouts/{o}/leverage", None,
+     (200, 200, 403, 403, 403, 401, 401, 403)),
     ("GET /reviews", "get", "/reviews", None, (200, 200, 200, 200, 200, 401, 401, 200)),
     ("GET /reviews/{id}", "get", "/reviews/{r}", None,
      (200, 200, 200, 403, 403, 401, 401, 403)),
@@ -107,6 +121,10 @@ CASES = [
      (200, 200, 403, 403, 403, 401, 401, 403)),
     ("PUT /shows/{slug}/translation", "put", "/shows/demo/translation", "show notes",
      (200, 200, 403, 403, 403, 401, 401, 403)),
+    ("PUT /shows/{slug}/memory", "put", "/shows/demo/memory", "memory settings",
+     (200, 200, 403, 403, 403, 401, 401, 403)),
+    ("POST /shows/{slug}/memory/tmx", "post", "/shows/demo/memory/tmx", "tmx",
+     (201, 201, 403, 403, 403, 401, 401, 403)),
     ("PATCH speakers/S1", "patch", "/episodes/{e}/speakers/S1", "speaker name",
      (200, 200, 200, 200, 403, 401, 401, 403)),
     ("PUT /shows/{slug}/cast/{name}", "put", "/shows/demo/cast/Diane", "cast voice",
@@ -167,6 +185,11 @@ def request_kwargs(kind, data_dir, world=None):
     if kind == "entries":
         body = GLOSSARY + b"freedom,libertad\n"
         return {"data": files("en-es.csv", body), "content_type": "multipart/form-data"}
+    if kind == "tmx":
+        return {"data": files("studio.tmx", TMX % (b"Good night.", b"Buenas noches.")),
+                "content_type": "multipart/form-data"}  # fmt: skip
+    if kind == "memory settings":
+        return {"json": {"auto_apply": "101"}}
     if kind == "profile":
         return {"json": {"audience": "children"}}
     if kind == "show notes":
@@ -197,6 +220,9 @@ def build_world(app, client, auth, data_dir) -> tuple[dict, dict]:
     form = {"show": "demo", "source": "en", "target": "es",
             **files("en-es.csv", b"en,es\nnation,patria\n")}  # fmt: skip
     glossary = client.post("/api/v1/glossaries", headers=auth, data=form)
+    memory = client.post("/api/v1/shows/demo/memory/tmx", headers=auth,
+                         data=files("demo.tmx", TMX % (b"Thank you.", b"Gracias.")))  # fmt: skip
+    assert memory.status_code == 201, memory.json
     rollout = client.post("/api/v1/rollouts", headers=auth,
                           json={"show": "demo", "languages": ["fr"]})  # fmt: skip
     assert glossary.status_code == 201 and rollout.status_code == 202, (glossary.json, rollout.json)
