@@ -236,3 +236,42 @@ def test_a_linguist_edits_the_speakers(browser, speaker_site):
     assert rows.nth(0).locator(".badge").inner_text() == "Jackie"
     assert rows.nth(2).locator(".badge").all_inner_texts() == ["Diane", "Jackie"]
     assert rows.nth(1).locator("textarea").input_value().startswith("no preguntéis")
+
+
+MEMORY_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en" segtype="sentence" creationtool="studio"
+ creationtoolversion="1" o-tmf="x" adminlang="en" datatype="plaintext"/><body>
+<tu><tuv xml:lang="en"><seg>And so my fellow Americans, ask not what your country can do for
+you, ask what you can do for our country.</seg></tuv>
+<tuv xml:lang="es"><seg>Así pues, compatriotas: no preguntéis qué puede hacer vuestro país
+por vosotros; preguntad qué podéis hacer por nuestro país.</seg></tuv></tu>
+</body></tmx>"""
+
+
+def test_a_memory_match_is_one_key_away(browser, app, client, data_dir):
+    """The memory's fuzzy match shows beside each cue; Alt+1 puts it in the cue."""
+    from ..integration.review_fixtures import build_cast, claim_spanish
+
+    cast = build_cast(app, client, AUTH, data_dir)
+    imported = client.post("/api/v1/shows/demo/memory/tmx", headers=AUTH,
+                           data={"file": (io.BytesIO(MEMORY_TMX.encode()), "studio.tmx")},
+                           content_type="multipart/form-data")  # fmt: skip
+    assert imported.status_code == 201, imported.json
+    claim_spanish(client, cast)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        ana = signed_in(browser, base, cast.tokens["ana"])
+        review = ana.locator("[data-review]").first.get_attribute("data-review")
+        ana.goto(f"{base}/app/reviews/{review}")
+        first = ana.locator("tr.cue").nth(0)
+        assert first.locator(".use-match").inner_text() == "95%"
+        text = first.locator("textarea")
+        text.focus()
+        text.press("Alt+1")
+        assert " ".join(text.input_value().split()).startswith("Así pues, compatriotas:")
+        ana.locator("#status", has_text="memory match 95% used").wait_for()
+        shot(ana, "editor-memory-match")
+    finally:
+        server.shutdown()
