@@ -50,7 +50,7 @@ from locsvc.app import create_app  # noqa: E402
 from locsvc.domain.cues import Cue  # noqa: E402
 from locsvc.domain.memory_alignment import source_sentences  # noqa: E402
 from locsvc.domain.pipeline import SOURCE_PIPELINE  # noqa: E402
-from locsvc.domain.translation_memory import MemoryUnit, Query  # noqa: E402
+from locsvc.domain.translation_memory import MemoryUnit, Query, queries_in_order  # noqa: E402
 from locsvc.services.auth import create_user  # noqa: E402
 from locsvc.services.memory import stored_recall  # noqa: E402
 from locsvc.services.pipeline import run_stage  # noqa: E402
@@ -388,8 +388,7 @@ def episode_in_memory(service: Service, parts: list[str], units, size: int) -> N
         english.append(Cue(clock, clock + duration, _lines(line)))
         clock += duration + 2100
     texts = [s.text for s in source_sentences(english)]
-    queries = [Query(t, texts[i - 1] if i else None, texts[i + 1] if i + 1 < len(texts) else None)
-               for i, t in enumerate(texts)]  # fmt: skip
+    queries = queries_in_order(texts)
     recall = stored_recall(service.ctx, [SHOW, "_default"], "en", "es", 75)
     started = time.perf_counter()
     found = recall(queries)

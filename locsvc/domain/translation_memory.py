@@ -139,6 +139,14 @@ class Query:
         return context_key(self.previous, self.following)
 
 
+def queries_in_order(texts: Sequence[str]) -> list[Query]:
+    """The queries of an episode's sentences, each with its neighbours."""
+    return [
+        Query(text, texts[i - 1] if i else None, texts[i + 1] if i + 1 < len(texts) else None)
+        for i, text in enumerate(texts)
+    ]
+
+
 @dataclass(frozen=True)
 class Match:
     unit: MemoryUnit

@@ -43,6 +43,7 @@ from ..domain.translation_memory import (
     UnitKind,
     lookup,
     normalized,
+    queries_in_order,
     source_key,
 )
 from ..ports import Context
@@ -357,7 +358,7 @@ def episode_leverage(
         show, requested, source_language = episode.show, episode.glossary, source.language
         sha256 = source.revisions[-1].cues_sha256
     sentences = source_sentences(load_cues(ctx, sha256))
-    queries = _queries([s.text for s in sentences])
+    queries = queries_in_order([s.text for s in sentences])
     items = []
     for language in targets:
         recall = stored_recall(ctx, memory_scopes(show, requested), source_language, language,
@@ -411,13 +412,6 @@ def rollout_leverage(ctx: Context, rollout_id: str, principal: Principal) -> dic
         "languages": {lang: lev.to_dict() for lang, lev in sorted(per_language.items())},
         "total": total.to_dict(),
     }
-
-
-def _queries(texts: Sequence[str]) -> list[Query]:
-    return [
-        Query(text, texts[i - 1] if i else None, texts[i + 1] if i + 1 < len(texts) else None)
-        for i, text in enumerate(texts)
-    ]
 
 
 # --- matches beside each cue, and consistency -----------------------------------------------
@@ -475,7 +469,7 @@ def matches_under_cues(
         return [[] for _ in target_cues]
     recall = stored_recall(ctx, memory_scopes(show, requested), source_language, language,
                            settings["threshold"])  # fmt: skip
-    found = recall(_queries([s.text for s in sentences]))
+    found = recall(queries_in_order([s.text for s in sentences]))
     per_cue: list[list[Match]] = []
     for cue in target_cues:
         under = [

@@ -21,7 +21,7 @@ from ..domain.sentences import Sentence, join_sentences, place_on_source, speake
 from ..domain.term_protection import Protected, protect, restore
 from ..domain.term_qc import track_term_issues
 from ..domain.transcript import Word
-from ..domain.translation_memory import Band, Leverage, Match, Query
+from ..domain.translation_memory import Band, Leverage, Match, Query, queries_in_order
 from ..ports import LineTranslator, Translator, Translators
 
 
@@ -34,7 +34,7 @@ class Translation:
     # Where each target cue's text came from: "tm:101", "tm:100", an engine's name, or
     # several joined by "+" when a cue holds words of sentences that came from different ones.
     origins: list[str] = field(default_factory=list)
-    memory: dict | None = None  # leverage, units used, suggestions (when a memory was asked)
+    memory: dict | None = None  # leverage and units used (when a memory was asked)
 
 
 Recall = Callable[[Sequence[Query]], list[list[Match]]]
@@ -78,7 +78,11 @@ def translate_cues(
     that translates in context (an LLM) gets each sentence's speaker (by name where one
     was given), length budget and glossary rules, and the show's ``notes``."""
     sentences = join_sentences(speaker_fragments(cues))
-    matches = memory.recall(_queries(sentences)) if memory else [[] for _ in sentences]
+    matches = (
+        memory.recall(queries_in_order([s.text for s in sentences]))
+        if memory
+        else [[] for _ in sentences]
+    )
     reused = [
         found[0] if memory and found and found[0].score >= memory.lowest_applied else None
         for found in matches
@@ -114,14 +118,6 @@ def translate_cues(
     used = _memory_record(memory, sentences, matches, reused) if memory else None
     return Translation(target, engine, len(sentences), issues,
                        cue_origins(target, sentences, origins), used)  # fmt: skip
-
-
-def _queries(sentences: Sequence[Sentence]) -> list[Query]:
-    texts = [s.text for s in sentences]
-    return [
-        Query(text, texts[i - 1] if i else None, texts[i + 1] if i + 1 < len(texts) else None)
-        for i, text in enumerate(texts)
-    ]
 
 
 def _memory_record(
