@@ -163,12 +163,21 @@ def memory_for_translation(
 
 def file_recall(data: bytes, filename: str, source: str, target: str, threshold: int) -> Recall:
     """Looks queries up in one TMX file's units for the pair (held in memory for the run)."""
-    index = MemoryIndex(read_tmx(data, filename, source, [target]).units)
+    tmx = read_tmx(data, filename, source, [target])
+    _require_source(tmx.source_language, source, filename)
+    index = MemoryIndex(tmx.units)
 
     def recall(queries: Sequence[Query]) -> list[list[Match]]:
         return lookup(queries, index, threshold, similarity=token_similarity)
 
     return recall
+
+
+def _require_source(found: str, wanted: str, filename: str) -> None:
+    if found.casefold() != wanted.casefold():
+        raise InvalidRequest(
+            f"{filename} holds a memory from {found}, not from {wanted}.", field="source_language"
+        )
 
 
 def combined_recall(recalls: Sequence[Recall], limit: int = 3) -> Recall:
@@ -278,6 +287,8 @@ def import_tmx(
     require_show(principal, show)
     _require_scope_slug(show)
     tmx = read_tmx(data, filename, source_language, target_languages)
+    if source_language:
+        _require_source(tmx.source_language, source_language, filename)
     by_target: dict[str, list[MemoryUnit]] = {}
     for unit in tmx.units:
         by_target.setdefault(unit.target_language, []).append(unit)
