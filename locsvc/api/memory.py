@@ -59,6 +59,7 @@ def export_tmx(show: str):
                    Limits.LANGUAGE) or None,
         check_text(request.args.get("target_language", ""), "target_language",
                    Limits.LANGUAGE) or None,
+        request.args.get("history", "false") in ("true", "1"),
     )  # fmt: skip
     disposition = f'attachment; filename="{filename}"'
     return Response(document, mimetype=TMX_MEDIA_TYPE, headers={"Content-Disposition": disposition})

@@ -343,9 +343,11 @@ PATHS: dict = {
             _multipart("file", source_language=LANGUAGE_TAG, targets=STRING),
         ),
         "get": _operation(
-            "The show's memory as TMX 1.4b (?source_language=, ?target_language=)",
+            "The show's memory as TMX 1.4b (?source_language=, ?target_language=; "
+            "?history=true: superseded units too)",
             [_path("slug", SLUG), _query("source_language", LANGUAGE_TAG),
-             _query("target_language", LANGUAGE_TAG)],
+             _query("target_language", LANGUAGE_TAG),
+             _query("history", {"enum": ["true", "false", "1", "0"]})],
             {"200": _file("application/x-tmx+xml")},
         ),
     },

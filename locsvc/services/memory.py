@@ -316,9 +316,11 @@ def export_tmx(
     principal: Principal,
     source_language: str | None = None,
     target_language: str | None = None,
+    with_history: bool = False,
 ) -> tuple[bytes, str]:
-    """(TMX document, file name) of the scope's current units: one source language (asked
-    for, or the only one there is), every target language unless one is asked for."""
+    """(TMX document, file name) of the scope's current units (and the ones later approvals
+    superseded, ``with_history``): one source language (asked for, or the only one there
+    is), every target language unless one is asked for."""
     if not may_read_glossary_scope(principal, show):
         require_show(principal, show)
     with ctx.db.session() as session:
@@ -340,7 +342,11 @@ def export_tmx(
             )  # fmt: skip
         # The scope is the show exported, not a property of a unit: a file imported into
         # another show exports from it the same.
-        units = [replace(unit, show=None) for m in memories for unit in repository.units(m)]
+        units = [
+            replace(unit, show=None)
+            for memory in memories
+            for unit in repository.units(memory, with_history)
+        ]
     name = f"{show}.{sources[0]}" + (f"-{target_language}" if target_language else "") + ".tmx"
     return render_tmx(units, sources[0]), name
 

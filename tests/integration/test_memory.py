@@ -228,3 +228,26 @@ def test_the_stored_index_finds_what_scoring_every_unit_would(app):
         everything = best_matches(query, stored, 60, limit=1000)
         exact = [m for m in everything if m.score >= 100]
         assert sorted(m.unit.id for m in matches) == sorted(m.unit.id for m in exact or everything)
+
+
+def test_a_later_approval_supersedes_and_history_is_kept(app, client, auth):
+    from locsvc.adapters.db.repositories import MemoryRepository
+    from locsvc.domain.translation_memory import MemoryUnit
+
+    ctx = app.extensions["locsvc"]
+
+    def approve(target: str, when: str):
+        unit = MemoryUnit("Good night.", target, "en", "es", previous="Bye.", following=None,
+                          created_by="bea", created_at=when)  # fmt: skip
+        with ctx.db.session() as session:
+            repository = MemoryRepository(session)
+            return repository.add(repository.get_or_create("demo", "en", "es"), [unit])
+
+    assert approve("Buenas noches.", "2026-01-01T00:00:00+00:00") == (1, 0)
+    assert approve("Buenas noches.", "2026-01-02T00:00:00+00:00") == (0, 1)  # the same again
+    assert approve("Que descanses.", "2026-02-01T00:00:00+00:00") == (1, 0)
+    current = read_tmx(client.get("/api/v1/shows/demo/memory/tmx", headers=auth).data, "a").units
+    assert [u.target for u in current] == ["Que descanses."]
+    everything = client.get("/api/v1/shows/demo/memory/tmx?history=true", headers=auth).data
+    assert [u.target for u in read_tmx(everything, "b").units] == ["Buenas noches.",
+                                                                   "Que descanses."]  # fmt: skip

@@ -159,23 +159,8 @@ class MemoryRepository:
                 MemoryUnitRow.memory_id == memory.id, MemoryUnitRow.superseded_at.is_(None))
         ) or 0  # fmt: skip
 
-    def history(self, memory_ids: Sequence[int], key: str) -> list[MemoryUnit]:
-        """Every unit ever stored for one source (superseded ones too), oldest first."""
-        memories = {m.id: m for m in self._memories(memory_ids)}
-        rows = self.session.scalars(
-            select(MemoryUnitRow)
-            .where(MemoryUnitRow.memory_id.in_(memory_ids), MemoryUnitRow.source_key == key)
-            .order_by(MemoryUnitRow.id)
-        )
-        return [_unit(row, memories[row.memory_id]) for row in rows]
-
     def source(self, memories: Sequence[TranslationMemory]) -> MemoryCandidates:
         return MemoryCandidates(self.session, memories)
-
-    def _memories(self, ids: Sequence[int]) -> Sequence[TranslationMemory]:
-        return self.session.scalars(
-            select(TranslationMemory).where(TranslationMemory.id.in_(ids))
-        ).all()
 
 
 class MemoryCandidates:
