@@ -99,7 +99,7 @@ def assign_speakers(
     """A cluster number per phrase."""
     reliable = [
         i for i, (p, e) in enumerate(zip(phrases, embeddings, strict=True))
-        if e is not None and p.duration_ms >= RELIABLE_MS
+        if e is not None and p.duration_ms >= RELIABLE_MS and not p.stretched
     ]  # fmt: skip
     if len(reliable) < 2:  # too little speech to tell voices apart: fall back on any
         reliable = [i for i, e in enumerate(embeddings) if e is not None]

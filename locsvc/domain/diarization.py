@@ -18,6 +18,9 @@ from .transcript import Word
 
 CHANGE_GAP_MS = 250  # a pause this long between words may be a change of speaker
 MAX_PHRASE_MS = 8000  # a longer phrase is cut at its longest pause: turns hide inside
+# Whisper's word times stretch a word over the silence after it (or before it): a word
+# longer than this per character, plus a pause's worth, hides a pause.
+STRETCHED_MS_PER_CHAR = 150
 MAX_SPEAKERS = 20  # a hint above this is a mistake, not a cast
 
 
@@ -63,6 +66,9 @@ class Phrase:
     last: int  # index of its last word (inclusive)
     start_ms: int
     end_ms: int
+    # One stretched word (see _stretched): its span is mostly the pause it hides, too
+    # little voice to tell whose; it takes a neighbour's speaker.
+    stretched: bool = False
 
     @property
     def duration_ms(self) -> int:
@@ -83,12 +89,24 @@ def phrases_of(words: Sequence[Word]) -> list[Phrase]:
 
 
 def _may_change(before: Word, after: Word) -> bool:
-    return after.start_ms - before.end_ms >= CHANGE_GAP_MS or ends_sentence(before)
+    return (
+        after.start_ms - before.end_ms >= CHANGE_GAP_MS
+        or ends_sentence(before)
+        or _stretched(before)
+        or _stretched(after)
+    )
+
+
+def _stretched(word: Word) -> bool:
+    """Whether the word's span is longer than its letters take to say plus a pause."""
+    letters = sum(1 for c in word.text if c.isalnum())
+    return word.end_ms - word.start_ms > letters * STRETCHED_MS_PER_CHAR + CHANGE_GAP_MS
 
 
 def _bounded(words: Sequence[Word], first: int, last: int) -> list[Phrase]:
     if words[last].end_ms - words[first].start_ms <= MAX_PHRASE_MS or first == last:
-        return [Phrase(first, last, words[first].start_ms, words[last].end_ms)]
+        lone_stretched = first == last and _stretched(words[first])
+        return [Phrase(first, last, words[first].start_ms, words[last].end_ms, lone_stretched)]
     cut = max(range(first + 1, last + 1), key=lambda i: words[i].start_ms - words[i - 1].end_ms)
     return _bounded(words, first, cut - 1) + _bounded(words, cut, last)
 

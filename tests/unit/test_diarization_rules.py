@@ -27,6 +27,17 @@ def test_phrases_break_at_pauses_and_sentence_ends_and_long_ones_at_their_longes
     assert phrases[0].last == 14
 
 
+def test_a_stretched_word_hides_a_pause_and_stands_alone():
+    """ASR word times stretch "asked" over the pause where the speaker changed."""
+    words = [Word(9040, 10540, " And so my fellow"), Word(10540, 11060, " Americans"),
+             Word(11060, 12720, " asked"), Word(12720, 13100, " He"),
+             Word(13100, 13400, " was")]  # fmt: skip
+    phrases = phrases_of(words)
+    assert [(p.first, p.last, p.stretched) for p in phrases] == [
+        (0, 1, False), (2, 2, True), (3, 4, False),
+    ]  # fmt: skip
+
+
 def test_hints_bound_the_count_and_refuse_nonsense():
     assert SpeakerHints().bounds(10) == (1, 10)
     assert SpeakerHints(speakers=3).bounds(10) == (3, 3)
