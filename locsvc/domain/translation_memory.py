@@ -32,6 +32,8 @@ MAX_TOKEN = 100  # characters of a token the index keeps
 # Units scored per query at most: a query of only very common words in a huge memory
 # stops here rather than scoring tens of thousands of units.
 MAX_CANDIDATES = 5000
+# Postings a probe reads beyond what prefix filtering needs, to raise its count filter.
+PROBE_POSTINGS = 4_000
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 PUNCTUATION = re.compile(r"[^\w\s]")
@@ -272,10 +274,12 @@ def index_tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Probe:
-    """What prefix filtering asks the index for one query."""
+    """What the index is asked for one query: units holding at least ``needed`` of these
+    tokens, of a token count within ``lengths``."""
 
     tokens: tuple[str, ...]
     lengths: tuple[int, int]
+    needed: int = 1
 
 
 class CandidateSource(Protocol):
@@ -314,8 +318,7 @@ def lookup(
     for index, query in enumerate(queries):
         query_tokens = [token[:MAX_TOKEN] for token in tokens(query.text)]
         if query.key not in exact and query_tokens:
-            probes[index] = Probe(tuple(probe_tokens(query_tokens, counts, threshold)),
-                                  length_window(len(query_tokens), threshold))  # fmt: skip
+            probes[index] = probe_for(query_tokens, counts, threshold)
     fuzzy_units = dict(zip(probes, source.candidates(list(probes.values()), MAX_CANDIDATES),
                            strict=True))  # fmt: skip
     found: list[list[Match]] = []
@@ -351,14 +354,15 @@ class MemoryIndex:
 
     def _candidates(self, probe: Probe, limit: int) -> list[MemoryUnit]:
         low, high = probe.lengths
-        chosen: dict[int, MemoryUnit] = {}
+        held: dict[int, int] = defaultdict(int)
+        units: dict[int, MemoryUnit] = {}
         for token in probe.tokens:
             for count, unit in self.postings.get(token, ()):
                 if low <= count <= high:
-                    chosen.setdefault(id(unit), unit)
-                    if len(chosen) >= limit:
-                        return list(chosen.values())
-        return list(chosen.values())
+                    held[id(unit)] += 1
+                    units[id(unit)] = unit
+        chosen = [units[key] for key, n in held.items() if n >= probe.needed]
+        return chosen[:limit]
 
     def __len__(self) -> int:
         return sum(len(units) for units in self.by_key.values())
@@ -371,15 +375,23 @@ def length_window(count: int, threshold: int) -> tuple[int, int]:
     return math.ceil(count * ratio - 1e-9), math.floor(count / ratio + 1e-9)
 
 
-def probe_tokens(
-    query_tokens: Sequence[str], frequency: Mapping[str, int], threshold: int
-) -> list[str]:
-    """The query's rarest distinct tokens, as many as prefix filtering needs: every unit
-    reaching ``threshold`` holds at least one of them."""
+def probe_for(query_tokens: Sequence[str], frequency: Mapping[str, int], threshold: int) -> Probe:
+    """What to ask the index for one query. A unit reaching ``threshold`` misses at most
+    ``misses`` of the query's tokens, so it holds at least k - misses of any k distinct
+    ones: the rarest misses + 1 find it (prefix filtering), and rarer tokens beyond those,
+    while their postings stay within PROBE_POSTINGS, raise how many it must hold (a count
+    filter): fewer candidates to score for a query of common words."""
     distinct = sorted(set(query_tokens), key=lambda token: (frequency.get(token, 0), token))
     count = len(query_tokens)
-    needed = count - math.ceil(count * max(threshold, 1) / 100 - 1e-9) + 1
-    return distinct[: max(needed, 1)]
+    misses = count - math.ceil(count * max(threshold, 1) / 100 - 1e-9)
+    chosen = distinct[: misses + 1]
+    postings = sum(frequency.get(token, 0) for token in chosen)
+    for token in distinct[misses + 1 :]:
+        postings += frequency.get(token, 0)
+        if postings > PROBE_POSTINGS:
+            break
+        chosen.append(token)
+    return Probe(tuple(chosen), length_window(count, threshold), max(len(chosen) - misses, 1))
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, insert, literal, select, union_all, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from ....domain.translation_memory import (
 from ..models import MemoryPosting, MemoryTokenCount, MemoryUnitRow, TranslationMemory, utcnow
 
 CHUNK = 500  # keys or ids per IN (...): well under every driver's parameter limit
-PROBES_PER_QUERY = 50  # a few hundred parameters per postings query
+PROBES_PER_QUERY = 25  # a few thousand parameters per postings query
 # Lookups read plain rows, not ORM objects: a lookup may read tens of thousands of units.
 UNIT_COLUMNS = MemoryUnitRow.__table__
 
@@ -208,18 +208,29 @@ class MemoryCandidates:
         memories = list(self.memories)
         for start in range(0, len(probes), PROBES_PER_QUERY):
             batch = probes[start : start + PROBES_PER_QUERY]
-            # One index range scan per (probe, token), all in one statement: an OR of the
-            # probes makes PostgreSQL scan far more of the postings.
-            scans = [
-                select(literal(start + offset).label("probe"), MemoryPosting.unit_id).where(
-                    MemoryPosting.memory_id.in_(memories),
-                    MemoryPosting.token == token,
-                    MemoryPosting.token_count.between(*probe.lengths),
-                )
-                for offset, probe in enumerate(batch)
-                for token in probe.tokens
-            ]
-            for number, unit_id in self.session.execute(union_all(*scans)):
+            rows: list[str] = []
+            values: dict[str, object] = {}
+            for offset, probe in enumerate(batch):
+                low, high = probe.lengths
+                for token in probe.tokens:
+                    n = len(rows)
+                    rows.append(f"(:q{n}, :t{n}, :lo{n}, :hi{n}, :k{n})")
+                    values.update({f"q{n}": start + offset, f"t{n}": token, f"lo{n}": low,
+                                   f"hi{n}": high, f"k{n}": probe.needed})  # fmt: skip
+            if not rows:
+                continue
+            # Written by hand: the statement has thousands of rows, and building it as
+            # SQLAlchemy expressions cost more than running it. One index range scan per
+            # (probe, token) on both databases; an OR or IN over probes reads far more.
+            held = text(
+                f"WITH asked (probe, token, lo, hi, needed) AS (VALUES {', '.join(rows)}) "
+                "SELECT asked.probe, p.unit_id FROM asked JOIN tm_postings p"
+                f" ON p.memory_id IN ({', '.join(str(int(m)) for m in memories)})"
+                " AND p.token = asked.token AND p.token_count BETWEEN asked.lo AND asked.hi"
+                " GROUP BY asked.probe, asked.needed, p.unit_id"
+                " HAVING count(*) >= asked.needed"
+            )
+            for number, unit_id in self.session.execute(held, values):
                 if len(found[number]) < limit:
                     found[number].append(unit_id)
         found = [list(dict.fromkeys(ids)) for ids in found]
