@@ -7,11 +7,12 @@ edit similarity (Levenshtein distance over case-folded word tokens, tags left ou
 number one token) with penalties for what those tokens hide: differing numbers, case,
 tags and punctuation. A fuzzy score never reaches 100.
 
-Candidates are narrowed before scoring by prefix filtering: a unit whose tokens score at
-least ``threshold`` against a query of n tokens shares at least ceil(threshold * n) of
-them, so it shares one of any n - ceil(threshold * n) + 1 of the query's tokens; the
-rarest ones are asked for (few postings), and only units of a length that could reach
-the threshold."""
+Candidates are narrowed before scoring (prefix filtering with a count filter): a unit
+whose tokens score at least ``threshold`` against a query of n tokens misses at most
+m = n - ceil(threshold * n) of them, so it holds at least k - m of any k distinct ones. The
+index is asked for the query's rarest tokens (m + 1 of them at least, more while their
+postings stay few), for units holding enough of them, of a length that could reach the
+threshold; only those are scored."""
 
 from __future__ import annotations
 
