@@ -33,8 +33,10 @@ MAX_TOKEN = 100  # characters of a token the index keeps
 # Units scored per query at most: a query of only very common words in a huge memory
 # stops here rather than scoring tens of thousands of units.
 MAX_CANDIDATES = 5000
-# Postings a probe reads beyond what prefix filtering needs, to raise its count filter.
+# Postings a probe may read to raise its count filter: this many, or this many times what
+# prefix filtering alone reads (a query of common words reads more, to score far fewer).
 PROBE_POSTINGS = 4_000
+PROBE_GROWTH = 3
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 PUNCTUATION = re.compile(r"[^\w\s]")
@@ -362,8 +364,8 @@ class MemoryIndex:
                 if low <= count <= high:
                     held[id(unit)] += 1
                     units[id(unit)] = unit
-        chosen = [units[key] for key, n in held.items() if n >= probe.needed]
-        return chosen[:limit]
+        chosen = sorted((n, key) for key, n in held.items() if n >= probe.needed)
+        return [units[key] for _, key in reversed(chosen[-limit:])]  # those holding most
 
     def __len__(self) -> int:
         return sum(len(units) for units in self.by_key.values())
@@ -379,17 +381,18 @@ def length_window(count: int, threshold: int) -> tuple[int, int]:
 def probe_for(query_tokens: Sequence[str], frequency: Mapping[str, int], threshold: int) -> Probe:
     """What to ask the index for one query. A unit reaching ``threshold`` misses at most
     ``misses`` of the query's tokens, so it holds at least k - misses of any k distinct
-    ones: the rarest misses + 1 find it (prefix filtering), and rarer tokens beyond those,
-    while their postings stay within PROBE_POSTINGS, raise how many it must hold (a count
-    filter): fewer candidates to score for a query of common words."""
+    ones: the rarest misses + 1 find it (prefix filtering), and the next rarest, while the
+    postings stay within budget, raise how many it must hold (a count filter): far fewer
+    candidates to score for a query of common words."""
     distinct = sorted(set(query_tokens), key=lambda token: (frequency.get(token, 0), token))
     count = len(query_tokens)
     misses = count - math.ceil(count * max(threshold, 1) / 100 - 1e-9)
     chosen = distinct[: misses + 1]
     postings = sum(frequency.get(token, 0) for token in chosen)
+    budget = max(PROBE_POSTINGS, PROBE_GROWTH * postings)  # reading is cheaper than scoring
     for token in distinct[misses + 1 :]:
         postings += frequency.get(token, 0)
-        if postings > PROBE_POSTINGS:
+        if postings > budget:
             break
         chosen.append(token)
     return Probe(tuple(chosen), length_window(count, threshold), max(len(chosen) - misses, 1))

@@ -3,7 +3,7 @@ through the token postings), on PostgreSQL and SQLite alike."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 
@@ -224,16 +224,17 @@ class MemoryCandidates:
             # (probe, token) on both databases; an OR or IN over probes reads far more.
             held = text(
                 f"WITH asked (probe, token, lo, hi, needed) AS (VALUES {', '.join(rows)}) "
-                "SELECT asked.probe, p.unit_id FROM asked JOIN tm_postings p"
+                "SELECT asked.probe, p.unit_id, count(*) FROM asked JOIN tm_postings p"
                 f" ON p.memory_id IN ({', '.join(str(int(m)) for m in memories)})"
                 " AND p.token = asked.token AND p.token_count BETWEEN asked.lo AND asked.hi"
                 " GROUP BY asked.probe, asked.needed, p.unit_id"
                 " HAVING count(*) >= asked.needed"
             )
-            for number, unit_id in self.session.execute(held, values):
-                if len(found[number]) < limit:
-                    found[number].append(unit_id)
-        found = [list(dict.fromkeys(ids)) for ids in found]
+            counted: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            for number, unit_id, tokens_held in self.session.execute(held, values):
+                counted[number].append((tokens_held, unit_id))
+            for number, held_by in counted.items():  # past the limit, those holding most
+                found[number] = [unit_id for _, unit_id in sorted(held_by, reverse=True)[:limit]]
         units = self._units({unit_id for ids in found for unit_id in ids})
         return [[units[unit_id] for unit_id in ids if unit_id in units] for ids in found]
 
