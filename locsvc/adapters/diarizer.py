@@ -101,8 +101,10 @@ def assign_speakers(
         i for i, (p, e) in enumerate(zip(phrases, embeddings, strict=True))
         if e is not None and p.duration_ms >= RELIABLE_MS and not p.stretched
     ]  # fmt: skip
-    if len(reliable) < 2:  # too little speech to tell voices apart: fall back on any
-        reliable = [i for i, e in enumerate(embeddings) if e is not None]
+    if len(reliable) < 2:  # too little speech to tell voices apart: fall back on any voice
+        reliable = [
+            i for i, e in enumerate(embeddings) if e is not None and not phrases[i].stretched
+        ]
     low, high = hints.bounds(DEFAULT_MAX_SPEAKERS)
     if not reliable or high == 1:
         return [0] * len(phrases)

@@ -19,8 +19,10 @@ from .transcript import Word
 CHANGE_GAP_MS = 250  # a pause this long between words may be a change of speaker
 MAX_PHRASE_MS = 8000  # a longer phrase is cut at its longest pause: turns hide inside
 # Whisper's word times stretch a word over the silence after it (or before it): a word
-# longer than this per character, plus a pause's worth, hides a pause.
+# longer than this per character, plus a margin of two pauses' worth (a first word often
+# takes in a little of the silence before it), hides a pause.
 STRETCHED_MS_PER_CHAR = 150
+STRETCH_MARGIN_MS = 2 * CHANGE_GAP_MS
 MAX_SPEAKERS = 20  # a hint above this is a mistake, not a cast
 
 
@@ -100,7 +102,7 @@ def _may_change(before: Word, after: Word) -> bool:
 def _stretched(word: Word) -> bool:
     """Whether the word's span is longer than its letters take to say plus a pause."""
     letters = sum(1 for c in word.text if c.isalnum())
-    return word.end_ms - word.start_ms > letters * STRETCHED_MS_PER_CHAR + CHANGE_GAP_MS
+    return word.end_ms - word.start_ms > letters * STRETCHED_MS_PER_CHAR + STRETCH_MARGIN_MS
 
 
 def _bounded(words: Sequence[Word], first: int, last: int) -> list[Phrase]:

@@ -36,6 +36,9 @@ def test_a_stretched_word_hides_a_pause_and_stands_alone():
     assert [(p.first, p.last, p.stretched) for p in phrases] == [
         (0, 1, False), (2, 2, True), (3, 4, False),
     ]  # fmt: skip
+    # A first word that takes in a little of the silence before it is not one.
+    opening = [Word(110, 810, " Go"), Word(810, 1110, " forward"), Word(1110, 1610, " 10")]
+    assert [(p.first, p.last) for p in phrases_of(opening)] == [(0, 2)]
 
 
 def test_hints_bound_the_count_and_refuse_nonsense():
