@@ -248,6 +248,11 @@ def test_a_later_approval_supersedes_and_history_is_kept(app, client, auth):
     assert approve("Que descanses.", "2026-02-01T00:00:00+00:00") == (1, 0)
     current = read_tmx(client.get("/api/v1/shows/demo/memory/tmx", headers=auth).data, "a").units
     assert [u.target for u in current] == ["Que descanses."]
+    with ctx.db.session() as session:
+        rows = session.scalars(select(MemoryUnitRow).order_by(MemoryUnitRow.id)).all()
+        assert [(r.target_text, r.superseded_by) for r in rows] == [
+            ("Buenas noches.", rows[1].id), ("Que descanses.", None),
+        ]  # fmt: skip
     everything = client.get("/api/v1/shows/demo/memory/tmx?history=true", headers=auth).data
     assert [u.target for u in read_tmx(everything, "b").units] == ["Buenas noches.",
                                                                    "Que descanses."]  # fmt: skip

@@ -74,22 +74,24 @@ class MemoryRepository:
             context = context_key(unit.previous, unit.following)
             latest[(unit.kind.value, source_key(unit.source), context)] = unit
         current = self._current(memory.id, {key for _, key, _ in latest})
-        replaced: list[int] = []
+        replaced: list[int | None] = []  # the current unit each fresh one supersedes
         fresh: list[MemoryUnit] = []
         for slot, unit in latest.items():
             row = current.get(slot)
             if row is not None and normalized(row.target_text) == normalized(unit.target):
                 continue
-            if row is not None:
-                replaced.append(row.id)
+            replaced.append(row.id if row is not None else None)
             fresh.append(unit)
         unchanged = len(units) - len(fresh)
         ids = self._insert_units(memory.id, fresh, now)
-        for chunk in _chunks(replaced):
-            self.session.execute(
-                update(MemoryUnitRow).where(MemoryUnitRow.id.in_(chunk))
-                .values(superseded_at=now)
-            )  # fmt: skip
+        superseded = [
+            {"id": old, "superseded_at": now, "superseded_by": new}
+            for old, new in zip(replaced, ids, strict=True)
+            if old is not None
+        ]
+        if superseded:
+            self.session.execute(update(MemoryUnitRow), superseded)  # by primary key
+        for chunk in _chunks([row["id"] for row in superseded]):
             self.session.execute(delete(MemoryPosting).where(MemoryPosting.unit_id.in_(chunk)))
         self._index(memory.id, list(zip(ids, fresh, strict=True)))
         return len(fresh), unchanged
