@@ -3,8 +3,10 @@ may name its speaker (a dual-speaker event has one speaker per line)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from .errors import InvalidRequest
 
@@ -64,3 +66,31 @@ def check_monotonic(cues: Sequence[Cue]) -> None:
                 f"Cue {number} starts before cue {number - 1} ends.",
                 cue=number,
             )
+
+
+class Span(Protocol):
+    """Anything with a time span: a cue, a sentence of cues."""
+
+    @property
+    def start_ms(self) -> int: ...
+
+    @property
+    def end_ms(self) -> int: ...
+
+
+def overlap_finder(cues: Sequence[Span]) -> Callable[[int, int], list[int]]:
+    """A function giving the numbers (from 1) of the cues (or any spans, such as
+    sentences) overlapping [start, end): by bisection when they are in order without
+    overlaps (as any track that passes QC), by a scan otherwise."""
+    starts, ends = [c.start_ms for c in cues], [c.end_ms for c in cues]
+    ordered = all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:], strict=False))
+
+    def by_bisection(start: int, end: int) -> list[int]:
+        first = bisect.bisect_right(ends, start)  # the first cue ending after the start
+        last = bisect.bisect_left(starts, end)  # cues before this one start before the end
+        return list(range(first + 1, last + 1))
+
+    def by_scan(start: int, end: int) -> list[int]:
+        return [n for n, c in enumerate(cues, start=1) if c.start_ms < end and c.end_ms > start]
+
+    return by_bisection if ordered else by_scan

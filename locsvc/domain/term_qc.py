@@ -7,9 +7,9 @@ for cue by cue, so each is reported once, on the cue that shows it."""
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from .cues import Cue
+from .cues import Cue, overlap_finder
 from .glossary import Glossary, GlossaryEntry, TermIssue, TermMatch, missing_issue
 from .sentences import join_sentences, plain_text
 
@@ -19,7 +19,7 @@ def track_term_issues(
 ) -> list[tuple[int, TermIssue]]:
     """(target cue number, issue) pairs, ordered by cue."""
     issues: list[tuple[int, TermIssue]] = []
-    overlapping = _overlap_finder(target_cues)
+    overlapping = overlap_finder(target_cues)
     credited: set[tuple[int, int]] = set()
     for sentence in join_sentences(source_cues):
         numbers = overlapping(sentence.start_ms, sentence.end_ms)
@@ -61,24 +61,6 @@ def _missing(
         credited.update(fresh[: len(matches)])
         issues += [missing_issue(match, source_text) for match in matches[len(fresh) :]]
     return issues
-
-
-def _overlap_finder(cues: Sequence[Cue]) -> Callable[[int, int], list[int]]:
-    """A function giving the numbers of the cues overlapping [start, end): by bisection
-    when the cues are in order without overlaps (as any track that passes QC), by a
-    scan otherwise."""
-    starts, ends = [c.start_ms for c in cues], [c.end_ms for c in cues]
-    ordered = all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:], strict=False))
-
-    def by_bisection(start: int, end: int) -> list[int]:
-        first = bisect.bisect_right(ends, start)  # the first cue ending after the start
-        last = bisect.bisect_left(starts, end)  # cues before this one start before the end
-        return list(range(first + 1, last + 1))
-
-    def by_scan(start: int, end: int) -> list[int]:
-        return [n for n, c in enumerate(cues, start=1) if c.start_ms < end and c.end_ms > start]
-
-    return by_bisection if ordered else by_scan
 
 
 def _nearest(cues: Sequence[Cue], time_ms: int) -> int:

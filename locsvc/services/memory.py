@@ -26,7 +26,7 @@ from ..adapters.db.repositories import (
 from ..adapters.tmx import read_tmx, render_tmx
 from ..adapters.token_similarity import token_similarity
 from ..domain.access import Principal, Role, may_read_glossary_scope, require_role, require_show
-from ..domain.cues import Cue
+from ..domain.cues import Cue, overlap_finder
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.glossary import DEFAULT_SCOPE, Glossary
 from ..domain.memory_alignment import aligned_pairs, source_sentences
@@ -487,15 +487,11 @@ def matches_under_cues(
     recall = stored_recall(ctx, memory_scopes(show, requested), source_language, language,
                            settings["threshold"])  # fmt: skip
     found = recall(queries_in_order([s.text for s in sentences]))
+    under = overlap_finder(sentences)
     per_cue: list[list[Match]] = []
     for cue in target_cues:
-        under = [
-            match
-            for sentence, matches in zip(sentences, found, strict=True)
-            if min(cue.end_ms, sentence.end_ms) > max(cue.start_ms, sentence.start_ms)
-            for match in matches
-        ]
-        per_cue.append(sorted(under, key=lambda m: -m.score)[:3])
+        matches = [match for n in under(cue.start_ms, cue.end_ms) for match in found[n - 1]]
+        per_cue.append(sorted(matches, key=lambda m: -m.score)[:3])
     return per_cue
 
 
@@ -516,21 +512,15 @@ def inconsistencies(
     for unit in repository.source([memory]).exact({source_key(p.source) for p in pairs}):
         if unit.kind is UnitKind.SENTENCE and unit.episode_id != episode.id:
             approved.setdefault(source_key(unit.source), []).append(unit)
+    on_target = overlap_finder(target_cues)
     found = []
     for pair in pairs:
         others = [u for u in approved.get(source_key(pair.source), [])
                   if normalized(u.target) != normalized(pair.target)]  # fmt: skip
         if others:
-            number = _first_cue_in(target_cues, pair.start_ms, pair.end_ms)
+            number = next(iter(on_target(pair.start_ms, pair.end_ms)), 1)
             found.append(Inconsistency(
                 number, pair.source, pair.target,
                 tuple(dict.fromkeys(f"{u.target} ({u.episode_id or u.origin})" for u in others)),
             ))  # fmt: skip
     return found
-
-
-def _first_cue_in(cues: Sequence[Cue], start_ms: int, end_ms: int) -> int:
-    for number, cue in enumerate(cues, start=1):
-        if min(cue.end_ms, end_ms) > max(cue.start_ms, start_ms):
-            return number
-    return 1

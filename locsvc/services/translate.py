@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..adapters.formats import get_format, read_subtitles
 from ..adapters.glossary_files import read_glossary_file
-from ..domain.cues import Cue
+from ..domain.cues import Cue, overlap_finder
 from ..domain.dialogue import is_dual
 from ..domain.errors import InvalidRequest, StageFailed
 from ..domain.glossary import Glossary, TermIssue
@@ -153,15 +153,9 @@ def cue_origins(
     target: Sequence[Cue], sentences: Sequence[Sentence], origins: Sequence[str]
 ) -> list[str]:
     """Each target cue's origin: those of the sentences whose spans it overlaps."""
-    found = []
-    for cue in target:
-        names = [
-            origin
-            for sentence, origin in zip(sentences, origins, strict=True)
-            if min(cue.end_ms, sentence.end_ms) > max(cue.start_ms, sentence.start_ms)
-        ]
-        found.append("+".join(dict.fromkeys(names)) or "none")
-    return found
+    under = overlap_finder(sentences)
+    names = [[origins[n - 1] for n in under(cue.start_ms, cue.end_ms)] for cue in target]
+    return ["+".join(dict.fromkeys(found)) or "none" for found in names]
 
 
 def _source_lines(

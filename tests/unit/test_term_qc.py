@@ -50,7 +50,7 @@ def test_a_forbidden_term_is_reported_once_on_its_own_cue():
 def test_overlap_search_agrees_with_a_plain_scan():
     import random
 
-    from locsvc.domain.term_qc import _overlap_finder
+    from locsvc.domain.cues import overlap_finder
 
     rng = random.Random(7)
     cues, clock = [], 0
@@ -58,7 +58,7 @@ def test_overlap_search_agrees_with_a_plain_scan():
         start = clock + rng.randint(0, 500)
         clock = start + rng.randint(0, 3000)
         cues.append(Cue(start, clock, ("x",)))
-    finder = _overlap_finder(cues)
+    finder = overlap_finder(cues)
     for _ in range(500):
         start = rng.randint(0, clock)
         end = start + rng.randint(0, 8000)
