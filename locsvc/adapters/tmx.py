@@ -328,28 +328,29 @@ def _code(element: ET.Element) -> Iterable[str]:
         yield child.tail or ""
 
 
-def _iso_date(value: str | None) -> str | None:
-    """A TMX date (20240501T120000Z), or any ISO 8601 one, as ISO 8601 in UTC
-    (2024-05-01T12:00:00+00:00); None when it cannot be read."""
+def _utc(value: str | None) -> datetime | None:
+    """A TMX date (20240501T120000Z) or any ISO 8601 one, in UTC (naive: UTC); None when
+    it cannot be read."""
     if not value:
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.replace(microsecond=0).isoformat()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _iso_date(value: str | None) -> str | None:
+    """As ISO 8601 in UTC, whole seconds (2024-05-01T12:00:00+00:00)."""
+    moment = _utc(value)
+    return moment.replace(microsecond=0).isoformat() if moment else None
 
 
 def _tmx_date(value: str | None) -> str | None:
-    """An ISO 8601 date as TMX writes dates (UTC, whole seconds); None when unreadable."""
-    if not value:
+    """As TMX writes dates (UTC, whole seconds)."""
+    moment = _utc(value)
+    if moment is None:
         return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return (
         f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
         f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"

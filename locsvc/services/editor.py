@@ -17,13 +17,13 @@ from ..domain.sentences import plain_text
 from ..ports import Context
 from .glossaries import load_recorded_glossary
 from .memory import matches_under_cues
-from .qc import machine_info, qc_track
+from .qc import qc_track
 from .reviews import get_review
 from .shows import show_profile
 from .speakers import episode_speakers
 from .timestamps import iso
 from .track_files import upload_revision
-from .tracks import frame_rate_of, load_cues
+from .tracks import frame_rate_of, load_cues, machine_info
 
 MAX_CUES = 5000
 MAX_LABEL = 64  # a speaker label the page sends ("S1"; the upload path maps names too)

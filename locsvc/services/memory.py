@@ -51,7 +51,7 @@ from .access import require_scope_of_episode, require_scope_of_rollout
 from .glossaries import resolve_glossary
 from .shows import MEMORY_KEY
 from .timestamps import iso
-from .tracks import load_cues
+from .tracks import load_cues, machine_info
 from .translate import MemoryUse, Recall
 
 AUTO_APPLY = ("101", "100", "none")
@@ -259,9 +259,7 @@ def _source_cues_of(
     source = TrackRepository(session).source_of(track.episode_id)
     if source is None or not source.revisions:
         return None
-    # Machine revisions record how they were made (info); a linguist's do not.
-    drafts = [r for r in track.revisions if r.number <= approved.number and r.info]
-    wanted = (drafts[-1].info or {}).get("source_revision") if drafts else None
+    wanted = machine_info(track.revisions, approved.number).get("source_revision")
     by_number = {r.number: r for r in source.revisions}
     revision = by_number.get(wanted, source.revisions[-1]) if wanted else source.revisions[-1]
     return load_cues(ctx, revision.cues_sha256)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..adapters.db.models import TrackRevision
 from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..adapters.formats import ParsedSubtitles, read_subtitles
 from ..domain.media import frames_per_second
@@ -18,7 +16,7 @@ from ..ports import Context
 from .glossaries import load_recorded_glossary
 from .memory import inconsistencies
 from .shows import show_profile
-from .tracks import find_revision, load_cues
+from .tracks import find_revision, load_cues, machine_info
 
 
 @dataclass(frozen=True)
@@ -100,11 +98,3 @@ def _dub_overflows(dub_record: dict | None, cues, revision: int) -> list[tuple[i
         for line in dub_record.get("flagged", [])
         if line["id"] in numbers
     ]
-
-
-def machine_info(revisions: Sequence[TrackRevision], up_to: int) -> dict:
-    """What the newest machine-made revision up to ``up_to`` records (engine, glossaries)."""
-    for revision in sorted(revisions, key=lambda r: r.number, reverse=True):
-        if revision.number <= up_to and revision.info:
-            return revision.info
-    return {}

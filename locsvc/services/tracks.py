@@ -1,12 +1,14 @@
-"""Reading an episode's tracks: their cues from storage, one revision by number, and the
-frame rate their times are on. Borrowed by every use case that reads a track."""
+"""Reading an episode's tracks: their cues from storage, one revision by number, what the
+machine draft behind a revision records, and the frame rate their times are on. Borrowed
+by every use case that reads a track."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..adapters.db.models import Episode
+from ..adapters.db.models import Episode, TrackRevision
 from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..domain.cues import Cue
 from ..domain.errors import InvalidRequest
@@ -47,3 +49,11 @@ def find_revision(
         return TrackRevisionRef(
             number, revisions[number].cues_sha256, frame_rate_of(ctx, episode), episode.show
         )
+
+
+def machine_info(revisions: Sequence[TrackRevision], up_to: int) -> dict:
+    """What the newest machine-made revision up to ``up_to`` records (engine, glossaries)."""
+    for revision in sorted(revisions, key=lambda r: r.number, reverse=True):
+        if revision.number <= up_to and revision.info:
+            return revision.info
+    return {}
