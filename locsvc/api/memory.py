@@ -9,6 +9,7 @@ from ..app_context import current_context
 from ..domain.access import Role, require_role
 from ..http.validation import Limits, check_text, form_text, json_body, query_int
 from ..services import memory as service
+from ..services import memory_reports as reports
 from ..services.memory import MAX_TMX_BYTES
 from .auth import authenticate_request, principal
 from .shows import existing_show, show_to_change
@@ -68,18 +69,18 @@ def export_tmx(show: str):
 @blueprint.get("/episodes/<episode_id>/leverage")
 def episode_leverage(episode_id: str):
     """Words and segments per match band, per target language (?languages=es,fr)."""
-    return jsonify(service.episode_leverage(current_context(), episode_id,
+    return jsonify(reports.episode_leverage(current_context(), episode_id,
                                             _languages("languages"), principal()))  # fmt: skip
 
 
 @blueprint.get("/rollouts/<rollout_id>/leverage")
 def rollout_leverage(rollout_id: str):
-    return jsonify(service.rollout_leverage(current_context(), rollout_id, principal()))
+    return jsonify(reports.rollout_leverage(current_context(), rollout_id, principal()))
 
 
 @blueprint.get("/episodes/<episode_id>/tracks/<language>/memory-matches")
 def cue_matches(episode_id: str, language: str):
     """Each cue's translation memory matches (?revision=N, the latest by default)."""
     revision = query_int("revision", None, 1)
-    return jsonify(service.cue_matches(current_context(), episode_id, language, principal(),
+    return jsonify(reports.cue_matches(current_context(), episode_id, language, principal(),
                                        revision))  # fmt: skip

@@ -16,7 +16,7 @@ from ..domain.revision_diff import diff_revisions, merge_revisions
 from ..domain.sentences import plain_text
 from ..ports import Context
 from .glossaries import load_recorded_glossary
-from .memory import matches_under_cues
+from .memory_reports import matches_under_cues
 from .qc import qc_track
 from .reviews import get_review
 from .shows import show_profile

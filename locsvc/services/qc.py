@@ -14,7 +14,7 @@ from ..domain.requests import parse_frame_rate
 from ..domain.term_qc import track_term_issues
 from ..ports import Context
 from .glossaries import load_recorded_glossary
-from .memory import inconsistencies
+from .memory_reports import inconsistencies
 from .shows import show_profile
 from .tracks import find_revision, load_cues, machine_info
 

@@ -27,7 +27,7 @@ from ..domain.review import Review, ReviewAction, ReviewState, transition
 from ..domain.revision_diff import diff_revisions
 from ..domain.sentences import plain_text
 from ..ports import Context
-from .memory import matches_under_cues
+from .memory_reports import matches_under_cues
 from .qc import qc_track
 from .reviews import review_lease, to_domain
 from .shows import show_profile
