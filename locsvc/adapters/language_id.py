@@ -37,3 +37,19 @@ class SourceLanguageCheck:
         with lock:
             language, probability = identifier.classify(text)
         return language == self.source and probability >= SURE
+
+
+@lru_cache(maxsize=1)
+def _any_language():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True), threading.Lock()
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """(ISO 639-1 code, probability) of a text in any of the model's 97 languages: the
+    language of a subtitle file sent without one."""
+    identifier, lock = _any_language()
+    with lock:  # the identifier is not thread-safe
+        language, probability = identifier.classify(text)
+    return language, round(float(probability), 4)

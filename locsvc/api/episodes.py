@@ -8,15 +8,27 @@ from ..app_context import current_context
 from ..domain.access import Role, require_role
 from ..domain.diarization import SpeakerHints
 from ..domain.errors import InvalidRequest
+from ..domain.pipeline import SourceText
 from ..domain.requests import NewEpisode, parse_targets
-from ..http.validation import Limits, check_text, form_count, form_text, json_body, query_int
+from ..http.validation import (
+    Limits,
+    check_text,
+    form_count,
+    form_flag,
+    form_text,
+    json_body,
+    query_int,
+)
 from ..services import dubbing, track_files
 from ..services import episodes as service
 from ..services import provenance as provenance_service
 from ..services import qc as qc_service
 from ..services.access import require_scope_of_episode
+from ..services.source_text import MAX_SOURCE_TEXT_BYTES, SourceTextFile
 from .auth import authenticate_request, principal
-from .uploads import small_upload
+from .uploads import optional_small_file, small_upload
+
+SOURCE_TEXT_FIELDS = ((SourceText.SUBTITLES, "source_subtitles"), (SourceText.SCRIPT, "script"))
 
 blueprint = Blueprint("episodes", __name__)
 blueprint.before_request(authenticate_request)
@@ -51,9 +63,29 @@ def create_episode():
         ),
     )
     episode_id, created = service.create_episode(
-        current_context(), upload.stream, meta, principal()
+        current_context(), upload.stream, meta, principal(), _source_text()
     )
     return _accepted(episode_id, replayed=not created)
+
+
+def _source_text() -> SourceTextFile | None:
+    """The optional `source_subtitles` or `script` file sent with the media (one of them)."""
+    for _, field in SOURCE_TEXT_FIELDS:
+        if request.form.get(field):
+            raise InvalidRequest(f"Send `{field}` as a file, not as text.", field=field)
+    sent = [(kind, field) for kind, field in SOURCE_TEXT_FIELDS if request.files.get(field)]
+    resegment = form_flag("resegment")
+    if not sent:
+        if resegment:
+            raise InvalidRequest("`resegment` needs `source_subtitles`.", field="resegment")
+        return None
+    if len(sent) > 1:
+        raise InvalidRequest(
+            "Send either `source_subtitles` or `script`, not both.", field="script"
+        )
+    kind, field = sent[0]
+    data, filename = optional_small_file(field, MAX_SOURCE_TEXT_BYTES)
+    return SourceTextFile(kind, data, filename, resegment)
 
 
 def _accepted(episode_id: str, replayed: bool):

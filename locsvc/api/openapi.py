@@ -134,6 +134,14 @@ PATHS: dict = {
                           "description": "how many people speak (exact), 1 to 20"},
                 min_speakers={"type": "string", "pattern": "^[0-9]{1,2}$"},
                 max_speakers={"type": "string", "pattern": "^[0-9]{1,2}$"},
+                source_subtitles={"type": "string", "format": "binary", "description":
+                                  "the source language's finished subtitles (SRT, WebVTT, "
+                                  "TTML/IMSC, SBV, ASS): the source track, no recognition"},
+                script={"type": "string", "format": "binary", "description":
+                        "the script or dialogue list, without times: its words are timed "
+                        "by the speech"},
+                resegment={"enum": ["true", "false"], "description": "with "
+                           "source_subtitles: new events and line breaks for the profile"},
             ),
         ),
         "get": _operation(

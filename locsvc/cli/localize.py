@@ -36,9 +36,24 @@ from .support import console, fail, load_settings, own_worker_unless_one_is_aliv
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="CSV/TSV/TBX glossary, imported as the show's for each target it has (needs --language).",
 )
+@click.option(
+    "--source-subs", "source_subs", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The source language's subtitles (SRT, VTT, TTML...): the source track, no ASR.",
+)  # fmt: skip
+@click.option(
+    "--script", "script", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The script or dialogue list (no times): its words are timed by the speech.",
+)  # fmt: skip
+@click.option(
+    "--resegment",
+    is_flag=True,
+    help="With --source-subs: new events and line breaks for the profile.",
+)
 def localize(file: Path, out_dir: Path, show: str, title: str | None, source_language: str | None,
-             targets: str, glossary_path: Path | None) -> None:  # fmt: skip
-    """Run the whole pipeline on FILE and write the drafts and QC reports into OUT."""
+             targets: str, glossary_path: Path | None, source_subs: Path | None,
+             script: Path | None, resegment: bool) -> None:  # fmt: skip
+    """Run the whole pipeline on FILE and write the drafts and QC reports into OUT; from
+    the producer's subtitles (--source-subs) or script (--script) when given."""
     from ..app import create_app
     from ..app_context import context_of
     from ..domain.requests import NewEpisode, parse_targets
@@ -53,6 +68,7 @@ def localize(file: Path, out_dir: Path, show: str, title: str | None, source_lan
     wanted = parse_targets(targets)
     meta = NewEpisode(title or file.stem, show, file.name, source_language, targets=wanted)
     try:
+        source_text = _source_text(source_subs, script, resegment)
         meta.validated(ctx.translators)  # before anything is imported
         sync_glossaries(ctx)
         if glossary_path is not None:
@@ -66,7 +82,7 @@ def localize(file: Path, out_dir: Path, show: str, title: str | None, source_lan
                     f"glossary {show} {view['source_language']}->{view['target_language']} "
                     f"version {view['version']}: {view['entry_count']} entries"
                 )
-        episode_id = submit_file(ctx, file, meta)
+        episode_id = submit_file(ctx, file, meta, source_text)
     except LocsvcError as error:
         fail(error, exit_code=2)
     console.print(f"episode {episode_id}: {file.name}")
@@ -78,6 +94,21 @@ def localize(file: Path, out_dir: Path, show: str, title: str | None, source_lan
             fail(error)
     for path in write_drafts(ctx, episode_id, out_dir, file.stem):
         click.echo(str(path.resolve()))
+
+
+def _source_text(source_subs: Path | None, script: Path | None, resegment: bool):
+    """The producer's subtitles or script for `localize`, checked (one of them, at most)."""
+    from ..domain.pipeline import SourceText
+    from ..services.source_text import SourceTextFile
+
+    if source_subs and script:
+        raise InvalidRequest("Give --source-subs or --script, not both.")
+    if resegment and not source_subs:
+        raise InvalidRequest("--resegment needs --source-subs.")
+    path, kind = (source_subs, SourceText.SUBTITLES) if source_subs else (script, SourceText.SCRIPT)
+    if path is None:
+        return None
+    return SourceTextFile(kind, path.read_bytes(), path.name, resegment).checked()
 
 
 @click.command()

@@ -23,12 +23,44 @@ class Stage(StrEnum):
     EXTRACT_AUDIO = "extract_audio"
     DETECT_SHOTS = "detect_shots"
     TRANSCRIBE = "transcribe"
+    IMPORT_SUBTITLES = "import_subtitles"  # the producer's subtitles, in place of the ASR
+    ALIGN_SCRIPT = "align_script"  # the producer's script, timed by the ASR's words
     DIARIZE = "diarize"
     SEGMENT = "segment"
     WRITE_TRACK = "write_track"
 
 
-SOURCE_PIPELINE: tuple[Stage, ...] = tuple(Stage)
+class SourceText(StrEnum):
+    """What the producer sent beside the media, if anything."""
+
+    SUBTITLES = "subtitles"  # timed: they are the source track
+    SCRIPT = "script"  # words without times: aligned to the speech
+
+
+# An episode's source chain, by what the producer sent. From speech alone (the default):
+SOURCE_PIPELINE: tuple[Stage, ...] = (
+    Stage.PROBE, Stage.EXTRACT_AUDIO, Stage.DETECT_SHOTS, Stage.TRANSCRIBE, Stage.DIARIZE,
+    Stage.SEGMENT, Stage.WRITE_TRACK,
+)  # fmt: skip
+# From subtitles: no recognition; the audio is still extracted (dubbing reads it).
+SUBTITLES_PIPELINE: tuple[Stage, ...] = (
+    Stage.PROBE, Stage.EXTRACT_AUDIO, Stage.DETECT_SHOTS, Stage.IMPORT_SUBTITLES,
+    Stage.WRITE_TRACK,
+)  # fmt: skip
+# From a script: the recogniser's words time the script's words.
+SCRIPT_PIPELINE: tuple[Stage, ...] = (
+    Stage.PROBE, Stage.EXTRACT_AUDIO, Stage.DETECT_SHOTS, Stage.TRANSCRIBE, Stage.ALIGN_SCRIPT,
+    Stage.DIARIZE, Stage.SEGMENT, Stage.WRITE_TRACK,
+)  # fmt: skip
+
+
+def source_chain(source_text: SourceText | None) -> tuple[Stage, ...]:
+    return {
+        None: SOURCE_PIPELINE,
+        SourceText.SUBTITLES: SUBTITLES_PIPELINE,
+        SourceText.SCRIPT: SCRIPT_PIPELINE,
+    }[source_text]
+
 
 # A stage's name as stored: a Stage, "translate:<language>" or "dub:<language>".
 StageName = str
@@ -69,12 +101,17 @@ ALL_QUEUES = (QUEUE_ASR, QUEUE_MT, QUEUE_TTS)
 MT_ENGINES = ("transformers", "bergamot", "apertium", "llm")
 
 
-def prerequisites(name: StageName) -> tuple[Stage, ...]:
-    """The stages that must be done before ``name`` may start: a translation or a dub
-    needs the whole source pipeline (a dub reads its track when it runs)."""
+def chain_of(names: Sequence[StageName]) -> list[StageName]:
+    """An episode's source chain: its source stages, in the order of its stage rows."""
+    return [name for name in names if is_source_stage(name)]
+
+
+def prerequisites(name: StageName, chain: Sequence[StageName]) -> list[StageName]:
+    """The stages of the episode's source ``chain`` that must be done before ``name`` may
+    start: a translation or a dub needs all of it (a dub reads its track when it runs)."""
     if not is_source_stage(name):
-        return SOURCE_PIPELINE
-    return SOURCE_PIPELINE[: SOURCE_PIPELINE.index(Stage(name))]
+        return list(chain)
+    return list(chain[: list(chain).index(name)])
 
 
 class StageStatus(StrEnum):
@@ -124,7 +161,8 @@ def may_claim(
     """True when ``stage`` may start now: every stage it needs is done, and the
     stage itself is pending or held by a claim whose heartbeat went stale."""
     by_name = {s.name: s for s in stages}
-    if any(by_name[needed].status != StageStatus.DONE for needed in prerequisites(stage)):
+    chain = chain_of([s.name for s in stages])
+    if any(by_name[needed].status != StageStatus.DONE for needed in prerequisites(stage, chain)):
         return False
     state = by_name[stage]
     return state.status == StageStatus.PENDING or is_stale(state, now, stale_after)
@@ -149,10 +187,10 @@ def first_unfinished(stages: Sequence[StageState]) -> StageName | None:
     return None
 
 
-def stages_to_dispatch(first: StageName) -> list[StageName]:
-    """What to queue to carry an episode on from ``first``: the rest of the source
-    chain when ``first`` is a source stage (its fan-out then queues the pending
+def stages_to_dispatch(first: StageName, chain: Sequence[StageName]) -> list[StageName]:
+    """What to queue to carry an episode on from ``first``: the rest of its source
+    ``chain`` when ``first`` is a source stage (its fan-out then queues the pending
     translations), or that one translation."""
     if not is_source_stage(first):
         return [first]
-    return list(SOURCE_PIPELINE[SOURCE_PIPELINE.index(Stage(first)) :])
+    return list(chain[list(chain).index(first) :])

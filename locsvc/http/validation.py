@@ -75,6 +75,16 @@ def form_count(name: str) -> int | None:
     return int(raw)
 
 
+def form_flag(name: str) -> bool:
+    """An optional yes/no multipart form field: true, 1 or yes; false, 0, no or absent."""
+    raw = form_text(name, 5).lower()
+    if raw in ("", "false", "0", "no"):
+        return False
+    if raw in ("true", "1", "yes"):
+        return True
+    raise InvalidRequest(f"`{name}` is true or false.", field=name)
+
+
 def reject_nul_bytes() -> None:
     """A ``before_request`` hook: no NUL byte in the path, query or headers (PostgreSQL
     refuses them in text, and no legitimate input has one). Form fields and JSON bodies

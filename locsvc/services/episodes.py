@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -12,10 +13,10 @@ from ..adapters.db.repositories import AuditLog, EpisodeRepository, GlossaryRepo
 from ..domain.access import Principal, Role, require_role, require_show, shows_within
 from ..domain.errors import InvalidRequest, NotFound, QueueUnavailable
 from ..domain.pipeline import (
-    SOURCE_PIPELINE,
     EpisodeStatus,
     Stage,
     StageStatus,
+    source_chain,
     stages_to_dispatch,
     translation_stage,
 )
@@ -23,6 +24,7 @@ from ..domain.requests import PRIORITIES, NewEpisode, check_idempotency_key
 from ..ports import Context, UploadWriter
 from .access import require_glossary_reference
 from .queueing import queue_stages
+from .source_text import SourceTextFile, store_source_text
 from .timestamps import iso
 
 
@@ -46,10 +48,15 @@ def _check_glossary_exists(ctx: Context, glossary: str | None) -> None:
 
 
 def create_episode(
-    ctx: Context, upload: UploadWriter, meta: NewEpisode, principal: Principal
+    ctx: Context,
+    upload: UploadWriter,
+    meta: NewEpisode,
+    principal: Principal,
+    source_text: SourceTextFile | None = None,
 ) -> tuple[str, bool]:
     """Probe the streamed upload, store it, record the episode and queue its pipeline;
     (its id, whether it is new: False when a request with the same Idempotency-Key won).
+    With ``source_text`` (the producer's subtitles or script) the chain starts from it.
 
     Nothing is kept when the upload is rejected: the temp file is removed before
     any blob or row exists."""
@@ -59,6 +66,8 @@ def create_episode(
         require_show(principal, meta.show)  # before anything is stored
         _check_glossary_exists(ctx, meta.glossary)
         require_glossary_reference(ctx, principal, meta.glossary)
+        if source_text is not None:
+            source_text.checked()
         upload.close()
         probe_started = utcnow()
         info = ctx.media.probe(upload.path)
@@ -68,7 +77,13 @@ def create_episode(
         ctx.storage.discard(upload.path)  # a no-op once committed
 
     episode_id = uuid.uuid4().hex
-    stages = _stage_rows(meta.targets, probe_started, probe_finished)
+    chain = source_chain(source_text.kind if source_text else None)
+    stages = _stage_rows(chain, meta.targets, probe_started, probe_finished)
+    if source_text is not None:
+        record = store_source_text(ctx, source_text, principal)
+        for stage in stages:
+            if stage.name in (Stage.IMPORT_SUBTITLES, Stage.ALIGN_SCRIPT):
+                stage.artifact_info = {"source_text": record}
     try:
         with ctx.db.session() as session:
             EpisodeRepository(session).add(
@@ -96,7 +111,8 @@ def create_episode(
             AuditLog(session).record(
                 principal.name, "episode.create", f"episode:{episode_id}", None,
                 {"media_sha256": blob.sha256, "targets": list(meta.targets),
-                 "glossary": meta.glossary},
+                 "glossary": meta.glossary,
+                 "source_text": source_text.kind.value if source_text else None},
             )  # fmt: skip
     except IntegrityError:
         # The same Idempotency-Key raced us in: the other request's episode stands.
@@ -104,20 +120,21 @@ def create_episode(
         if existing is None:
             raise
         return existing, False
-    _queue_source_chain(ctx, episode_id, PRIORITIES[meta.priority])
+    _queue_source_chain(ctx, episode_id, chain, PRIORITIES[meta.priority])
     return episode_id, True
 
 
 def _stage_rows(
-    targets: tuple[str, ...], probe_started: datetime, probe_finished: datetime
+    chain: Sequence[Stage],
+    targets: tuple[str, ...],
+    probe_started: datetime,
+    probe_finished: datetime,
 ) -> list[StageRun]:
     stages = [
         StageRun(
             name=stage, position=position, status=StageStatus.PENDING, progress=0.0, attempts=0
         )
-        for position, stage in enumerate(
-            [*SOURCE_PIPELINE, *(translation_stage(t) for t in targets)]
-        )
+        for position, stage in enumerate([*chain, *(translation_stage(t) for t in targets)])
     ]
     # The probe ran on the request: record it as the pipeline's first stage.
     # Its artifact, the MediaInfo, is kept on the episode (media_info).
@@ -127,9 +144,11 @@ def _stage_rows(
     return stages
 
 
-def _queue_source_chain(ctx: Context, episode_id: str, priority: int) -> None:
+def _queue_source_chain(
+    ctx: Context, episode_id: str, chain: Sequence[Stage], priority: int
+) -> None:
     try:
-        queue_stages(ctx, episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO), priority)
+        queue_stages(ctx, episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO, chain), priority)
     except Exception as error:
         # No job, no episode: the caller retries the same upload (its media blob is reused).
         with ctx.db.session() as session:
@@ -183,7 +202,23 @@ def episode_view(ctx: Context, episode_id: str) -> dict:
                 }
                 for t in episode.tracks
             ],
+            "source_text": source_text_view(episode.stages),
         }
+
+
+def source_text_view(stages: Sequence[StageRun]) -> dict | None:
+    """The producer's subtitles or script, and once its stage ran, what it made of them:
+    the cues re-timed, or what the script's alignment covered."""
+    for stage in stages:
+        record = stage.artifact_info or {}
+        if "source_text" in record:
+            view = dict(record["source_text"])
+            if "alignment" in record:
+                view["alignment"] = record["alignment"]
+            if "retimed" in record:
+                view["retimed"] = record["retimed"]
+            return view
+    return None
 
 
 def list_episodes(
@@ -215,7 +250,9 @@ def list_episodes(
 LOCAL_PRINCIPAL = Principal("local-cli", Role.ADMIN)
 
 
-def submit_file(ctx: Context, path, meta: NewEpisode) -> str:
+def submit_file(
+    ctx: Context, path, meta: NewEpisode, source_text: SourceTextFile | None = None
+) -> str:
     """The command line's upload: stream a local file into storage, then as the API."""
     writer = ctx.storage.writer(max_bytes=ctx.settings.max_upload_bytes)
     try:
@@ -226,7 +263,7 @@ def submit_file(ctx: Context, path, meta: NewEpisode) -> str:
         writer.close()
         ctx.storage.discard(writer.path)
         raise
-    return create_episode(ctx, writer, meta, LOCAL_PRINCIPAL)[0]
+    return create_episode(ctx, writer, meta, LOCAL_PRINCIPAL, source_text)[0]
 
 
 MEDIA_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "matroska": "video/x-matroska",

@@ -21,6 +21,7 @@ from ..domain.pipeline import (
     EpisodeStatus,
     StageName,
     StageStatus,
+    chain_of,
     episode_status,
     is_source_stage,
     may_claim,
@@ -204,10 +205,13 @@ def requeue_stale_stages(ctx: Context) -> list[tuple[str, StageName]]:
     requeued = []
     for episode_id, stage in stale:
         with ctx.db.session() as session:
-            released = EpisodeRepository(session).release_stale(episode_id, stage, stale_before)
+            repo = EpisodeRepository(session)
+            released = repo.release_stale(episode_id, stage, stale_before)
+            chain = repo.source_chain(episode_id)
         if released:
             log.warning("re-queuing stage %s of episode %s: its worker stopped", stage, episode_id)
-            queue_stages(ctx, episode_id, stages_to_dispatch(stage), _priority(ctx, episode_id))
+            queue_stages(ctx, episode_id, stages_to_dispatch(stage, chain),
+                         _priority(ctx, episode_id))  # fmt: skip
             requeued.append((episode_id, stage))
     return requeued
 
@@ -227,7 +231,7 @@ def requeue_lost_stages(
         return []
     now = utcnow()
     before = now - timedelta(seconds=ctx.settings.lost_message_seconds)
-    ready: list[tuple[str, StageName, int]] = []
+    ready: list[tuple[str, StageName, int, list[StageName]]] = []
     with ctx.db.session() as session:
         repo = EpisodeRepository(session)
         waiting: dict[str, list[StageName]] = {}
@@ -237,19 +241,20 @@ def requeue_lost_stages(
         for episode_id, names in waiting.items():  # each episode read once
             episode = repo.get(episode_id)
             stages = {s.name: s for s in episode.stages}
+            chain = chain_of([s.name for s in episode.stages])
             for name in names:
-                needed = [stages[n] for n in prerequisites(name)]
+                needed = [stages[n] for n in prerequisites(name, chain)]
                 if all(s.status == StageStatus.DONE for s in needed) and all(
                     s.finished_at is None or s.finished_at < before for s in needed
                 ):
-                    ready.append((episode_id, name, episode.priority))
+                    ready.append((episode_id, name, episode.priority, chain))
     requeued = []
-    for episode_id, name, priority in ready:
+    for episode_id, name, priority, chain in ready:
         with ctx.db.session() as session:
             if not EpisodeRepository(session).requeue_if_quiet(episode_id, name, before, now):
                 continue
         log.warning("re-queuing stage %s of episode %s: its message was lost", name, episode_id)
-        ctx.dispatch(episode_id, stages_to_dispatch(name), priority)
+        ctx.dispatch(episode_id, stages_to_dispatch(name, chain), priority)
         requeued.append((episode_id, name))
     return requeued
 

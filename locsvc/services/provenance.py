@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..adapters.db.models import AuditEntry, Episode, Review, StageRun, Track
 from ..adapters.db.repositories import AuditLog, EpisodeRepository, ReviewRepository
 from ..ports import Context
+from .episodes import source_text_view
 from .timestamps import iso
 
 
@@ -48,9 +49,20 @@ def _source_media_view(episode: Episode) -> dict:
 
 
 def _models_view(episode: Episode) -> list[dict]:
-    """The ASR model, then the MT engine and the TTS voice behind each language."""
-    return [_asr_model(episode), *_diarizer(episode), *_mt_engines(episode),
-            *_tts_voices(episode)]  # fmt: skip
+    """Where the source text came from (the ASR model, the producer's file or both), then
+    the speaker model, the MT engine and the TTS voice behind each language."""
+    return [*_asr_model(episode), *_source_text(episode), *_diarizer(episode),
+            *_mt_engines(episode), *_tts_voices(episode)]  # fmt: skip
+
+
+def _source_text(episode: Episode) -> list[dict]:
+    """The producer's subtitles or script: the file (by hash) and who sent it."""
+    view = source_text_view(episode.stages)
+    if view is None:
+        return []
+    return [{"kind": "source_text", "origin": view["kind"], "filename": view["filename"],
+             "sha256": view["sha256"], "uploaded_by": view["uploaded_by"],
+             "uploaded_at": view["uploaded_at"]}]  # fmt: skip
 
 
 def _diarizer(episode: Episode) -> list[dict]:
@@ -65,17 +77,20 @@ def _diarizer(episode: Episode) -> list[dict]:
              "threshold": info.get("threshold")}]  # fmt: skip
 
 
-def _asr_model(episode: Episode) -> dict:
+def _asr_model(episode: Episode) -> list[dict]:
+    """The recogniser; none for an episode started from the producer's subtitles."""
     stages = {s.name: s for s in episode.stages}
     transcribe = stages.get("transcribe")
-    asr = (transcribe.artifact_info or {}) if transcribe else {}
-    return {
+    if transcribe is None:
+        return []
+    asr = transcribe.artifact_info or {}
+    return [{
         "kind": "asr",
         "name": asr.get("model"),
         "sha256": asr.get("model_sha256"),
         "parameters": asr.get("parameters"),
         "language": asr.get("language"),
-    }
+    }]  # fmt: skip
 
 
 def _mt_engines(episode: Episode) -> list[dict]:

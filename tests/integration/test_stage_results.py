@@ -10,7 +10,7 @@ import pytest
 
 from locsvc.adapters.db.repositories import EpisodeRepository, ReviewRepository, TrackRepository
 from locsvc.domain.cues import Cue
-from locsvc.domain.pipeline import Stage
+from locsvc.domain.pipeline import SOURCE_PIPELINE, Stage
 from locsvc.services.stages import DetectedLanguage, NewRevision, StageResult, read_job
 
 from ..helpers import upload_episode
@@ -33,7 +33,8 @@ def test_a_job_is_the_episode_as_the_stage_starts(app, episode_id):
     assert not job.media.has_video and job.media.duration_ms > 10_000
     assert job.frame_rate == ctx.settings.default_frame_rate  # audio only: the default
     assert job.requested_language is None and job.record == {}
-    assert set(job.artifacts) == {s.value for s in Stage}
+    assert set(job.artifacts) == {s.value for s in SOURCE_PIPELINE}
+    assert job.source_text is None  # from speech alone
 
 
 def test_a_result_writes_its_language_and_revision_in_the_callers_transaction(app, episode_id):

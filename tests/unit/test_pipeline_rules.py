@@ -3,12 +3,14 @@ from datetime import UTC, datetime, timedelta
 from locsvc.domain.pipeline import (
     SOURCE_PIPELINE,
     EpisodeStatus,
+    SourceText,
     Stage,
     StageState,
     StageStatus,
     episode_status,
     first_unfinished,
     may_claim,
+    source_chain,
     stages_to_dispatch,
     translation_language,
     translation_stage,
@@ -93,5 +95,35 @@ def test_episode_is_ready_only_when_its_translations_are():
 
 
 def test_dispatch_from_a_source_stage_carries_on_the_chain():
-    assert stages_to_dispatch(Stage.SEGMENT) == [Stage.SEGMENT, Stage.WRITE_TRACK]
-    assert stages_to_dispatch("translate:es") == ["translate:es"]
+    chain = list(SOURCE_PIPELINE)
+    assert stages_to_dispatch(Stage.SEGMENT, chain) == [Stage.SEGMENT, Stage.WRITE_TRACK]
+    assert stages_to_dispatch("translate:es", chain) == ["translate:es"]
+
+
+def chain_states(chain, *statuses: StageStatus) -> list[StageState]:
+    return [StageState(name, status, NOW) for name, status in zip(chain, statuses, strict=True)]
+
+
+def test_an_episode_from_subtitles_runs_no_recognition():
+    assert source_chain(SourceText.SUBTITLES) == (
+        Stage.PROBE, Stage.EXTRACT_AUDIO, Stage.DETECT_SHOTS, Stage.IMPORT_SUBTITLES,
+        Stage.WRITE_TRACK,
+    )  # fmt: skip
+    chain = source_chain(SourceText.SUBTITLES)
+    assert stages_to_dispatch(Stage.EXTRACT_AUDIO, chain) == list(chain[1:])
+    ready = chain_states(chain, D, D, D, P, P)
+    assert may_claim(ready, Stage.IMPORT_SUBTITLES, NOW, STALE)
+    assert not may_claim(ready, Stage.WRITE_TRACK, NOW, STALE)
+    done = chain_states(chain, D, D, D, D, D) + [StageState("translate:es", P, NOW)]
+    assert may_claim(done, "translate:es", NOW, STALE)
+    assert episode_status(chain_states(chain, D, D, D, D, D)) == EpisodeStatus.READY
+
+
+def test_an_episode_from_a_script_aligns_it_after_recognition():
+    chain = source_chain(SourceText.SCRIPT)
+    assert chain.index(Stage.TRANSCRIBE) + 1 == chain.index(Stage.ALIGN_SCRIPT)
+    assert chain.index(Stage.ALIGN_SCRIPT) < chain.index(Stage.DIARIZE)
+    transcribed = chain_states(chain, D, D, D, D, P, P, P, P)
+    assert may_claim(transcribed, Stage.ALIGN_SCRIPT, NOW, STALE)
+    assert not may_claim(transcribed, Stage.DIARIZE, NOW, STALE)
+    assert source_chain(None) == SOURCE_PIPELINE

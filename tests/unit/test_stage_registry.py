@@ -9,17 +9,20 @@ from locsvc.domain.pipeline import (
     QUEUE_ASR,
     QUEUE_MT,
     QUEUE_TTS,
-    SOURCE_PIPELINE,
+    SourceText,
+    Stage,
     dub_stage,
+    source_chain,
     translation_stage,
 )
 from locsvc.services.stages import DUB, SOURCE_STAGES, TRANSLATION, queue_of, stage_for
 
 
 def test_every_source_stage_is_registered_on_the_asr_queue():
-    assert list(SOURCE_STAGES) == list(SOURCE_PIPELINE)
-    assert all(stage_for(name).name == name for name in SOURCE_PIPELINE)
-    assert {queue_of(name) for name in SOURCE_PIPELINE} == {QUEUE_ASR}
+    assert set(SOURCE_STAGES) == set(Stage)
+    chains = [source_chain(kind) for kind in (None, *SourceText)]
+    assert all(stage_for(name).name == name for chain in chains for name in chain)
+    assert {queue_of(name) for chain in chains for name in chain} == {QUEUE_ASR}
 
 
 @pytest.mark.parametrize("language", ["es", "pt-BR", "zh-Hant"])

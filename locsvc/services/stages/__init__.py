@@ -27,9 +27,11 @@ from .base import (
 )
 from .dub import dub
 from .source import (
+    align_script,
     detect_shots,
     diarize,
     extract_audio,
+    import_subtitles,
     probe,
     segment,
     transcribe,
@@ -44,6 +46,8 @@ SOURCE_STAGES: dict[str, PipelineStage] = {
         PipelineStage(Stage.EXTRACT_AUDIO, QUEUE_ASR, extract_audio),
         PipelineStage(Stage.DETECT_SHOTS, QUEUE_ASR, detect_shots),
         PipelineStage(Stage.TRANSCRIBE, QUEUE_ASR, transcribe),
+        PipelineStage(Stage.IMPORT_SUBTITLES, QUEUE_ASR, import_subtitles),
+        PipelineStage(Stage.ALIGN_SCRIPT, QUEUE_ASR, align_script),
         PipelineStage(Stage.DIARIZE, QUEUE_ASR, diarize),
         PipelineStage(Stage.SEGMENT, QUEUE_ASR, segment),
         PipelineStage(Stage.WRITE_TRACK, QUEUE_ASR, write_track),

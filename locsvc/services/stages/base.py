@@ -49,6 +49,8 @@ class StageJob:
     speaker_hints: dict | None
     artifacts: dict[StageName, str | None]  # each stage's artifact so far
     record: dict  # this stage's stored record (a dub's request)
+    # The producer's subtitles or script, as the upload recorded it (None: from speech).
+    source_text: dict | None = None
 
     def artifact(self, stage: Stage) -> str:
         sha256 = self.artifacts.get(stage)
@@ -75,6 +77,9 @@ def read_job(ctx: Context, episode_id: str, stage: StageName) -> StageJob:
             speaker_hints=episode.speaker_hints,
             artifacts={s.name: s.artifact_sha256 for s in episode.stages},
             record=dict(records.get(stage) or {}),
+            source_text=next(
+                (r["source_text"] for r in records.values() if r and "source_text" in r), None
+            ),
         )
 
 
@@ -94,12 +99,28 @@ class NewRevision:
     cue_count: int
     info: dict | None
     qc: dict
+    author: str = PIPELINE_AUTHOR  # the producer, for the subtitles they sent
 
     def apply(self, session: Session, episode_id: str) -> dict:
         revision = add_pipeline_revision(session, episode_id, self.language, self.kind,
                                          self.cues_sha256, self.cue_count, self.info,
-                                         self.qc)  # fmt: skip
+                                         self.qc, self.author)  # fmt: skip
         return {"revision": revision.number}
+
+
+@dataclass(frozen=True)
+class NewSpeakers:
+    """Speakers a producer's subtitles name that the episode did not have: (label, name)."""
+
+    speakers: tuple[tuple[str, str | None], ...]
+
+    def apply(self, session: Session, episode_id: str) -> dict:
+        repo = SpeakerRepository(session)
+        known = {row.label for row in repo.of_episode(episode_id)}
+        for label, name in self.speakers:
+            if label not in known:  # a stage run again finds them added
+                repo.add(episode_id, label, name)
+        return {}
 
 
 @dataclass(frozen=True)
@@ -155,11 +176,12 @@ def add_pipeline_revision(
     cue_count: int,
     info: dict | None,
     qc: dict,
+    author: str = PIPELINE_AUTHOR,
 ) -> TrackRevision:
-    """A machine revision of a track; the track enters the review queue with its first."""
+    """A pipeline revision of a track; the track enters the review queue with its first."""
     tracks = TrackRepository(session)
     track = tracks.get_or_create(episode_id, language, kind=kind)
-    revision = tracks.add_revision(track, cues_sha256, cue_count, PIPELINE_AUTHOR, info, qc)
+    revision = tracks.add_revision(track, cues_sha256, cue_count, author, info, qc)
     reviews = ReviewRepository(session)
     if reviews.live_for_track(track.id) is None:
         reviews.open_round(track, EpisodeRepository(session).get(episode_id))

@@ -4,23 +4,33 @@ Each reads the artifact of a stage before it and stores its own."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from ...adapters.db.repositories import SpeakerRepository
+from ...adapters.formats import read_subtitles
+from ...adapters.language_id import detect_language
+from ...domain import forced_alignment
 from ...domain.cast import match_voices
 from ...domain.diarization import Diarization, SpeakerHints
 from ...domain.errors import StageFailed
+from ...domain.frames import Frames
 from ...domain.media import frames_per_second
 from ...domain.pipeline import Stage
 from ...domain.qc import SpokenWord, check
+from ...domain.retiming import Retimed, conform_timing, words_of_cues
 from ...domain.segmentation import segment_words
 from ...domain.transcript import Transcript
 from ...ports import Context
 from ..shows import show_profile
+from ..source_text import read_script
+from ..speakers import resolve_speakers
 from ..tracks import load_cues
 from .base import (
+    PIPELINE_AUTHOR,
     DetectedLanguage,
     EpisodeSpeakers,
     NewRevision,
+    NewSpeakers,
     Progress,
     StageJob,
     StageResult,
@@ -72,7 +82,82 @@ def transcribe(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
 
 
 def _transcript(ctx: Context, job: StageJob) -> Transcript:
-    return Transcript.from_dict(json.loads(ctx.storage.read_bytes(job.artifact(Stage.TRANSCRIBE))))
+    """The words the later stages read: the script's, timed, where the producer sent a
+    script; the recogniser's otherwise."""
+    stage = Stage.ALIGN_SCRIPT if Stage.ALIGN_SCRIPT in job.artifacts else Stage.TRANSCRIBE
+    return Transcript.from_dict(json.loads(ctx.storage.read_bytes(job.artifact(stage))))
+
+
+def _source_text(job: StageJob) -> dict:
+    """The producer's file behind this stage, as the upload recorded it."""
+    origin = job.source_text
+    if not origin:
+        raise StageFailed("No source text was uploaded with this episode.")
+    return origin
+
+
+def _shot_changes(ctx: Context, job: StageJob) -> list[int]:
+    """The episode's shot changes, in frames (none for audio)."""
+    sha256 = job.artifacts.get(Stage.DETECT_SHOTS)
+    return json.loads(ctx.storage.read_bytes(sha256)) if sha256 else []
+
+
+def import_subtitles(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
+    """The producer's subtitles as the source track: their text as it is, re-timed only
+    where a hard rule fails (or re-segmented for the profile, when asked)."""
+    origin = _source_text(job)
+    parsed = read_subtitles(ctx.storage.read_bytes(origin["sha256"]), filename=origin["filename"])
+    language, detected = job.requested_language, None
+    if not language:
+        language, probability = detect_language(" ".join(c.text for c in parsed.cues))
+        detected = {"language": language, "probability": probability}
+    fps = frames_per_second(job.frame_rate)
+    with ctx.db.session() as session:
+        profile = show_profile(session, job.show, language)
+        named, new_speakers = resolve_speakers(session, job.episode_id, parsed.cues)
+    if origin.get("resegment"):
+        cues = segment_words(words_of_cues(named), profile, fps, _shot_changes(ctx, job),
+                             job.media.duration_ms)  # fmt: skip
+        moves: list[Retimed] = []
+    else:
+        cues, moves = conform_timing(named, profile, Frames(fps), job.media.duration_ms)
+    blob = ctx.storage.put_bytes(json.dumps([c.to_dict() for c in cues]).encode())
+    info = {
+        **job.record,
+        "format": parsed.format,
+        "cues_in_file": len(parsed.cues),
+        "cues": len(cues),
+        "resegmented": bool(origin.get("resegment")),
+        "retimed": [move.to_dict() for move in moves],
+        "warnings": parsed.warnings,
+        "detected_language": detected,
+        "profile": profile.to_dict(),
+    }
+    return StageResult(blob.sha256, info,
+                       (DetectedLanguage(language), NewSpeakers(tuple(new_speakers))))  # fmt: skip
+
+
+def align_script(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
+    """The producer's script timed by the recogniser's words (forced alignment); what the
+    script does not cover, and what the speech does not, reported."""
+    origin = _source_text(job)
+    recognised = Transcript.from_dict(
+        json.loads(ctx.storage.read_bytes(job.artifact(Stage.TRANSCRIBE)))
+    )
+    lines = read_script(ctx.storage.read_bytes(origin["sha256"]))
+    alignment = forced_alignment.align_script(lines, recognised.words)
+    if not alignment.words:
+        raise StageFailed(
+            "None of the script's words were heard in the audio: is it this episode's script?"
+        )
+    timed = replace(
+        recognised,
+        words=alignment.words,
+        parameters={**recognised.parameters, "aligned_to_script": origin["sha256"]},
+    )
+    blob = ctx.storage.put_bytes(json.dumps(timed.to_dict()).encode())
+    info = {**job.record, "alignment": alignment.report(), "lines": len(lines)}
+    return StageResult(blob.sha256, info)
 
 
 def diarization_of(ctx: Context, artifacts: dict) -> Diarization | None:
@@ -114,8 +199,7 @@ def segment(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
     transcript = _transcript(ctx, job)
     diarization = diarization_of(ctx, job.artifacts)
     words = diarization.label(transcript.words) if diarization else transcript.words
-    shots_sha256 = job.artifacts.get(Stage.DETECT_SHOTS)
-    cuts = json.loads(ctx.storage.read_bytes(shots_sha256)) if shots_sha256 else []
+    cuts = _shot_changes(ctx, job)
     with ctx.db.session() as session:
         profile = show_profile(session, job.show, job.source_language or transcript.language)
     fps = frames_per_second(job.frame_rate)
@@ -131,15 +215,25 @@ def segment(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
 
 
 def write_track(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
-    cues_sha256 = job.artifact(Stage.SEGMENT)
+    """The source track's first revision: the segmented words, or the producer's
+    subtitles (then by the producer, its origin recorded)."""
+    imported = Stage.IMPORT_SUBTITLES in job.artifacts
+    cues_sha256 = job.artifact(Stage.IMPORT_SUBTITLES if imported else Stage.SEGMENT)
     cues = load_cues(ctx, cues_sha256)
     language = job.source_language or "und"
     with ctx.db.session() as session:
         profile = show_profile(session, job.show, language)
-    spoken = spoken_words(diarization_of(ctx, job.artifacts), _transcript(ctx, job))
+    spoken = [] if imported else spoken_words(diarization_of(ctx, job.artifacts),
+                                              _transcript(ctx, job))  # fmt: skip
     qc = check(cues, profile, frames_per_second(job.frame_rate), spoken=spoken).brief()
-    return StageResult(
+    origin = job.source_text if imported else None
+    revision = NewRevision(
+        language,
+        "source",
         cues_sha256,
-        {"language": language, "qc": qc},
-        (NewRevision(language, "source", cues_sha256, len(cues), None, qc),),
+        len(cues),
+        {"origin": origin} if origin else None,
+        qc,
+        author=origin["uploaded_by"] if origin else PIPELINE_AUTHOR,
     )
+    return StageResult(cues_sha256, {"language": language, "qc": qc}, (revision,))
