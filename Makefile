@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 NGINX  := $(VENV)/nginx/usr/sbin/nginx
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review bench-rollout bench-dub bench-llm bench-tm clean
+.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review bench-rollout bench-dub bench-llm bench-tm bench-source clean
 
 demo: setup  ## set everything up, then localize the bundled JFK sample into es and pt-BR (embedded default)
 	$(BIN)/locsvc localize samples/jfk.mp3 --show demo --language en --to es,pt-BR --out out
@@ -71,6 +71,9 @@ bench-rollout: setup  ## rollout of real speech episodes x 4 languages on 1 and 
 	$(BIN)/python benchmarks/rollout_overhead.py --joined 4 --workers 1
 	$(BIN)/python benchmarks/rollout_overhead.py --joined 4 --workers 2
 	$(BIN)/python benchmarks/rollout_overhead.py --workers 2
+
+bench-source: setup  ## episodes from the producer's subtitles and scripts: stages, re-timing, QC, script alignment timing error and WER on real speech
+	$(BIN)/python benchmarks/source_text.py
 
 bench-tm: setup  ## translation memory: a season's leverage and post-editing effort, lookup latency at 10k-1M units (PostgreSQL), TMX round trip
 	@dpkg -s diatheke sword-text-web sword-text-sparv >/dev/null 2>&1 || \

@@ -57,6 +57,7 @@ class UnscriptedStretch:
 class ScriptAlignment:
     words: tuple[Word, ...]  # the script's words, timed; script order, times monotonic
     speakers: tuple[str | None, ...]  # the script's speaker name for each word
+    positions: tuple[int, ...]  # each word's place among the script's words (script_words)
     matched: int  # script words equal to a recognised word
     substituted: int  # timed by recognised words that differ (misheard)
     filled: int  # placed between neighbours where the recogniser heard nothing
@@ -211,6 +212,7 @@ class _Builder:
         return ScriptAlignment(
             words=tuple(word for _, word in self.timed),
             speakers=tuple(self.lines[self.script[i].line].speaker for i, _ in self.timed),
+            positions=tuple(i for i, _ in self.timed),
             matched=self.counts["matched"],
             substituted=self.counts["substituted"],
             filled=self.counts["filled"],

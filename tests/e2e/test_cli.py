@@ -35,6 +35,38 @@ def locsvc(*args, env, timeout=300):
     )
 
 
+def test_localize_from_the_producer_s_subtitles_runs_no_recognition(
+    settings_overrides, data_dir, tmp_path, apertium
+):
+    out = tmp_path / "drafts"
+    subtitles = tmp_path / "jfk.en.srt"
+    subtitles.write_text(
+        "1\n00:00:00,300 --> 00:00:03,000\nAnd so, my fellow Americans,\n\n"
+        "2\n00:00:03,500 --> 00:00:04,000\nask not\n\n"  # 500 ms: lengthened
+        "3\n00:00:04,500 --> 00:00:08,000\nwhat your country can do for you,\n\n"
+    )
+    result = locsvc(
+        "localize", str(data_dir / "jfk" / "jfk.mp3"), "--out", str(out), "--language", "en",
+        "--to", "es", "--source-subs", str(subtitles), env=env_for(settings_overrides),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    english = (out / "jfk.en.srt").read_text()
+    assert srt_text(english) == srt_text(subtitles.read_text())
+    assert "00:00:03,500 --> 00:00:04,333" in english  # the minimum duration, nothing else
+    assert (out / "jfk.es.srt").read_text().strip()
+    assert "transcribe" not in result.stdout + result.stderr
+
+
+def test_localize_refuses_two_source_texts(settings_overrides, data_dir, tmp_path):
+    text = tmp_path / "script.txt"
+    text.write_text("JFK: Ask not.\n")
+    result = locsvc(
+        "localize", str(data_dir / "jfk" / "jfk.mp3"), "--source-subs", str(text),
+        "--script", str(text), env=env_for(settings_overrides),
+    )  # fmt: skip
+    assert result.returncode == 2 and "not both" in result.stderr + result.stdout
+
+
 def test_localize_writes_drafts_and_qc_reports_per_language(
     settings_overrides, data_dir, tmp_path, apertium
 ):
