@@ -102,6 +102,16 @@ class Transcriber(Protocol):
     ) -> Transcript: ...
 
 
+@runtime_checkable
+class TextAligner(Protocol):
+    """A transcriber that can also align a given text to a stretch of audio (Whisper's
+    cross-attention): the script's words the recogniser dropped, found in the audio."""
+
+    def align_text(
+        self, audio_path: Path, start_ms: int, end_ms: int, text: str, language: str | None
+    ) -> list[Word]: ...
+
+
 class Diarizer(Protocol):
     """Who speaks when: every recognised word labelled with a speaker."""
 

@@ -83,3 +83,40 @@ class FasterWhisperTranscriber:
             parameters={**parameters, "compute_type": "int8", "threads": self.threads},
             model_sha256=model_digest(str(self.model_dir)),
         )
+
+    def align_text(
+        self, audio_path: Path, start_ms: int, end_ms: int, text: str, language: str | None
+    ) -> list[Word]:
+        """``text`` aligned to ``start_ms..end_ms`` (at most 30 s) of a 16 kHz mono WAV by
+        the model's cross-attention, as its word timestamps are: the text's pieces (a word,
+        or its punctuation apart) on the file's timeline, each with the model's confidence."""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+
+        model = _load(str(self.model_dir), self.threads)
+        samples = _wav_samples(audio_path, start_ms, end_ms)
+        features = model.feature_extractor(samples)
+        encoded = model.encode(pad_or_trim(features))
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
+                              task="transcribe", language=language or "en")  # fmt: skip
+        tokens = tokenizer.encode(" " + text.strip())
+        [pieces] = model.find_alignment(tokenizer, [tokens], encoded, features.shape[-1])
+        return [
+            Word(start_ms + round(p["start"] * 1000), start_ms + round(p["end"] * 1000),
+                 p["word"], round(float(p["probability"]), 4))
+            for p in pieces
+        ]  # fmt: skip
+
+
+def _wav_samples(path: Path, start_ms: int, end_ms: int):
+    """The samples of ``start_ms..end_ms`` of a 16-bit PCM WAV (the extracted audio) as
+    float32 in -1..1, read without decoding the rest of the file."""
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(path), "rb") as wav:
+        rate = wav.getframerate()
+        wav.setpos(min(wav.getnframes(), start_ms * rate // 1000))
+        frames = wav.readframes(max(0, (end_ms - start_ms) * rate // 1000))
+    return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0

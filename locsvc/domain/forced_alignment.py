@@ -17,7 +17,7 @@ stretch between anchors:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from .script import ScriptLine, ScriptWord, script_words, word_key
@@ -29,6 +29,20 @@ MAX_FILLED_WORDS = 2
 MIN_UNSCRIPTED_WORDS = 3
 # The fastest speech a stretch of script words may be squeezed into (ms per word).
 MIN_MS_PER_WORD = 80
+# Second chance for unheard stretches: timed words taken either side as context, the
+# audio around them, the longest window the model aligns at once (Whisper's 30 s), and
+# the mean confidence the model must have in the stretch's words (measured on the call
+# in tests/data/conversation: words spoken but dropped by the recogniser 0.35, a line
+# never recorded 0.04).
+CONTEXT_WORDS = 2
+WINDOW_PAD_MS = 500
+MAX_WINDOW_MS = 30_000
+HEARD_PROBABILITY = 0.2
+SPOKEN_MS_PER_WORD = 400  # room allowed for a stretch with no timed words on one side
+
+# The engine's alignment of a text to audio: (start ms, end ms, text) -> the text's
+# pieces, timed on the episode's timeline, with the model's confidence in each.
+TextAligner = Callable[[int, int, str], Sequence[Word]]
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,8 @@ class UnheardStretch:
     text: str
     after_ms: int  # where it would have been: after this time, before ``before_ms``
     before_ms: int
+    first_word: int  # its place among the script's words (script_words), end excluded
+    end_word: int
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class ScriptAlignment:
     unscripted: tuple[UnscriptedStretch, ...]
     script_words: int
     recognised_words: int
+    realigned: int = 0  # unheard words the engine's own alignment found in the audio
 
     @property
     def timed(self) -> int:
@@ -79,6 +96,7 @@ class ScriptAlignment:
             "matched": self.matched,
             "substituted": self.substituted,
             "filled": self.filled,
+            "realigned": self.realigned,
             "script_coverage": round(self.timed / self.script_words, 4)
             if self.script_words
             else 0.0,
@@ -170,7 +188,7 @@ class _Builder:
         first, last = self.lines[self.script[i1].line], self.lines[self.script[i2 - 1].line]
         self.unheard.append(UnheardStretch(first.number, last.number, i2 - i1, " ".join(texts),
                                            after, next_start_ms if next_start_ms is not None
-                                           else after))  # fmt: skip
+                                           else after, i1, i2))  # fmt: skip
 
     def _place(self, i1: int, i2: int, start_ms: int, end_ms: int) -> None:
         texts = [w.text for w in self.script[i1:i2]]
@@ -221,3 +239,108 @@ class _Builder:
             script_words=len(self.script),
             recognised_words=len(self.heard),
         )
+
+
+def recover_unheard(
+    alignment: ScriptAlignment,
+    lines: Sequence[ScriptLine],
+    align_text: TextAligner,
+    media_end_ms: int,
+) -> ScriptAlignment:
+    """``alignment`` with the unheard stretches the engine's own alignment finds in the
+    audio timed (they and their context words take the engine's times); the others stay
+    reported."""
+    script = script_words(lines)
+    timed = dict(zip(alignment.positions, alignment.words, strict=True))
+    still: list[UnheardStretch] = []
+    recovered = 0
+    for stretch in alignment.unheard:
+        found = _realign(stretch, script, timed, align_text, media_end_ms)
+        if found is None:
+            still.append(stretch)
+            continue
+        timed.update(found)
+        recovered += stretch.words
+    if not recovered:
+        return alignment
+    positions = sorted(timed)
+    return replace(
+        alignment,
+        words=tuple(timed[p] for p in positions),
+        speakers=tuple(lines[script[p].line].speaker for p in positions),
+        positions=tuple(positions),
+        unheard=tuple(still),
+        realigned=alignment.realigned + recovered,
+    )
+
+
+def _realign(
+    stretch: UnheardStretch,
+    script: list[ScriptWord],
+    timed: dict[int, Word],
+    align_text: TextAligner,
+    media_end_ms: int,
+) -> dict[int, Word] | None:
+    """The stretch and its context words timed by the engine, or None where the engine
+    is not confident it hears the stretch (or the window is too long to align)."""
+    known = sorted(timed)
+    before = [p for p in known if p < stretch.first_word][-CONTEXT_WORDS:]
+    after = [p for p in known if p >= stretch.end_word][:CONTEXT_WORDS]
+    if before and before[-1] != stretch.first_word - 1:
+        before = []  # another untimed stretch in between: no context that side
+    if after and after[0] != stretch.end_word:
+        after = []
+    if not before and not after:
+        return None
+    room = SPOKEN_MS_PER_WORD * stretch.words  # a side with no context: time to say it
+    start = timed[before[0]].start_ms if before else timed[after[0]].start_ms - room
+    end = timed[after[-1]].end_ms if after else timed[before[-1]].end_ms + room
+    start, end = max(0, start - WINDOW_PAD_MS), min(media_end_ms, end + WINDOW_PAD_MS)
+    if end - start > MAX_WINDOW_MS or end <= start:
+        return None
+    window = [*before, *range(stretch.first_word, stretch.end_word), *after]
+    times = _word_times([script[p].text for p in window], align_text(start, end,
+                        " ".join(script[p].text for p in window)))  # fmt: skip
+    if times is None:
+        return None
+    inside = times[len(before) : len(before) + stretch.words]
+    if sum(probability for _, _, probability in inside) / len(inside) < HEARD_PROBABILITY:
+        return None
+    floor = max((timed[p].end_ms for p in known if p < window[0]), default=0)
+    ceiling = min((timed[p].start_ms for p in known if p > window[-1]), default=media_end_ms)
+    found: dict[int, Word] = {}
+    for position, (word_start, word_end, probability) in zip(window, times, strict=True):
+        word_start = min(max(word_start, floor), ceiling)
+        word_end = min(max(word_end, word_start), ceiling)
+        kept = timed.get(position)
+        found[position] = Word(word_start, word_end, " " + script[position].text,
+                               kept.probability if kept else round(probability, 4))  # fmt: skip
+        floor = word_end
+    return found
+
+
+def _word_times(
+    texts: Sequence[str], pieces: Sequence[Word]
+) -> list[tuple[int, int, float]] | None:
+    """(start, end, confidence) of each word of ``texts`` from the engine's pieces of the
+    same text (its pieces split words otherwise: punctuation apart, a word in tokens);
+    None when the pieces do not spell the text."""
+    spelled = "".join(piece.text for piece in pieces)
+    if "".join(spelled.split()) != "".join("".join(texts).split()):
+        return None
+    result: list[tuple[int, int, float]] = []
+    index = 0
+    for text in texts:
+        letters = len("".join(text.split()))
+        covered: list[Word] = []
+        while letters > 0 and index < len(pieces):
+            piece = pieces[index]
+            covered.append(piece)
+            letters -= len("".join(piece.text.split()))
+            index += 1
+        if not covered or letters < 0:
+            return None  # a piece across two words: the engine split otherwise
+        spoken = [p for p in covered if word_key(p.text)] or covered
+        result.append((covered[0].start_ms, covered[-1].end_ms,
+                       sum(p.probability for p in spoken) / len(spoken)))  # fmt: skip
+    return result

@@ -16,6 +16,7 @@ from ..helpers import upload_episode, wait_for_episode, wer
 from .conftest import AUTH
 
 pytestmark = pytest.mark.slow
+NEVER_RECORDED = "And this line was cut from the call before it aired."
 
 
 def stm_turns(data_dir: Path) -> list[tuple[str, int, int, str]]:
@@ -87,7 +88,7 @@ def test_an_episode_from_a_dialogue_list_has_its_words_on_the_speech(
 ):
     turns = stm_turns(data_dir)
     script = "\n".join(f"{who.upper()}: {text}" for who, _, _, text in turns)
-    script += "\nDIANE: And this line was cut from the call before it aired.\n"
+    script += f"\nDIANE: {NEVER_RECORDED}\n"
     episode_id = upload_with(api, data_dir, script=(script, "call-dialogue-list.txt"))
     start_worker(deployment)
     view = wait_for_episode(api, episode_id, AUTH, timeout_s=400)
@@ -95,20 +96,15 @@ def test_an_episode_from_a_dialogue_list_has_its_words_on_the_speech(
     names = [s["name"] for s in view["stages"]]
     assert names.index("transcribe") + 1 == names.index("align_script")
     alignment = view["source_text"]["alignment"]
-    assert alignment["script_coverage"] >= 0.8, alignment
-    unheard = [stretch["text"] for stretch in alignment["unheard"]]
-    assert "And this line was cut from the call before it aired." in unheard
-    # The track holds the script's words exactly, less the stretches reported unheard:
-    # nothing guessed, nothing re-worded by the recogniser.
-    script_words = " ".join(t[3] for t in turns).split()
-    reported = " ".join(unheard).split()
+    # Whisper drops "what can I say? Oh," in the cross-talk; its own alignment finds it.
+    assert alignment["realigned"] >= 3, alignment
+    assert [s["text"] for s in alignment["unheard"]] == [NEVER_RECORDED]
+    # The track holds exactly the script's recorded words: nothing guessed, nothing
+    # re-worded by the recogniser.
+    spoken = " ".join(t[3] for t in turns)
     track = api.get(f"/api/v1/episodes/{episode_id}/tracks/en?format=vtt", headers=AUTH).text
     cues = read_subtitles(track.encode(), "vtt").cues
-    timed = " ".join(c.text for c in cues).split()
-    assert len(timed) + len(reported) == len(script_words) + 11  # 11: the cut line
-    assert wer(" ".join(script_words), " ".join(timed)) == pytest.approx(
-        (len(reported) - 11) / len(script_words)
-    )  # only deletions: every timed word is the script's
+    assert wer(spoken, " ".join(line for c in cues for line in c.lines)) == 0
     # Each turn's words sit on its speech: the first word's cue starts near the turn.
     starts = [c.start_ms for c in cues]
     errors = [min(abs(s - start) for s in starts) for _, start, _, _ in turns]

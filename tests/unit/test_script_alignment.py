@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from locsvc.domain.errors import InvalidRequest
-from locsvc.domain.forced_alignment import align_script
+from locsvc.domain.forced_alignment import align_script, recover_unheard
 from locsvc.domain.script import ScriptLine, parse_script, word_key
 from locsvc.domain.transcript import Word
 
@@ -138,3 +138,59 @@ def test_a_script_read_as_written_is_timed_exactly(script):
         (w.start_ms, w.end_ms) for w in speech
     ]
     assert not result.unheard and not result.unscripted
+
+
+class ScriptedAligner:
+    """The engine's text alignment, scripted: each piece of the text spread evenly over
+    the window, with one confidence for all (a fake: the real one is Whisper's)."""
+
+    def __init__(self, confidence: float) -> None:
+        self.confidence = confidence
+        self.calls: list[tuple[int, int, str]] = []
+
+    def __call__(self, start_ms: int, end_ms: int, text: str) -> list[Word]:
+        self.calls.append((start_ms, end_ms, text))
+        pieces = []
+        for word in text.split():
+            bare = word.rstrip("?,.")
+            pieces.append(" " + bare)
+            if bare != word:
+                pieces.append(word[len(bare) :])
+        step = (end_ms - start_ms) // len(pieces)
+        return [Word(start_ms + i * step, start_ms + (i + 1) * step, p, self.confidence)
+                for i, p in enumerate(pieces)]  # fmt: skip
+
+
+def dropped_in_cross_talk():
+    """The recogniser ran "so what can I say? Oh, I" together as "so I"."""
+    speech = heard("down", "here", "so", "i", "don't", "hear", "that")
+    script = lines("Down here, so what can I say?", "Oh, I don't hear that.")
+    return script, speech, align_script(script, speech)
+
+
+def test_the_engine_finds_words_the_recogniser_dropped():
+    script, speech, alignment = dropped_in_cross_talk()
+    [stretch] = alignment.unheard
+    assert stretch.text == "what can I say? Oh,"
+    aligner = ScriptedAligner(0.6)
+    recovered = recover_unheard(alignment, script, aligner, 10_000)
+    [(start, end, text)] = aligner.calls
+    assert text == "here, so what can I say? Oh, I don't"  # two context words each side
+    assert start == max(0, speech[1].start_ms - 500) and end == speech[4].end_ms + 500
+    assert [w.text.strip() for w in recovered.words] == (
+        "Down here, so what can I say? Oh, I don't hear that.".split()
+    )
+    assert recovered.realigned == 5 and not recovered.unheard
+    assert all(a.end_ms <= b.start_ms for a, b in zip(recovered.words, recovered.words[1:],
+                                                      strict=False))  # fmt: skip
+    assert recovered.words[0] == alignment.words[0]  # outside the window: untouched
+
+
+def misspelling_aligner(start_ms: int, end_ms: int, text: str) -> list[Word]:
+    return [Word(start_ms, end_ms, " something else entirely", 0.9)]
+
+
+@pytest.mark.parametrize("aligner", [ScriptedAligner(0.05), misspelling_aligner])
+def test_a_stretch_the_engine_does_not_hear_stays_reported(aligner):
+    script, _, alignment = dropped_in_cross_talk()
+    assert recover_unheard(alignment, script, aligner, 10_000) == alignment

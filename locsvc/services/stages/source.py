@@ -19,8 +19,8 @@ from ...domain.pipeline import Stage
 from ...domain.qc import SpokenWord, check
 from ...domain.retiming import Retimed, conform_timing, words_of_cues
 from ...domain.segmentation import segment_words
-from ...domain.transcript import Transcript
-from ...ports import Context
+from ...domain.transcript import Transcript, Word
+from ...ports import Context, TextAligner
 from ..shows import show_profile
 from ..source_text import read_script
 from ..speakers import resolve_speakers
@@ -146,6 +146,16 @@ def align_script(ctx: Context, job: StageJob, progress: Progress) -> StageResult
     )
     lines = read_script(ctx.storage.read_bytes(origin["sha256"]))
     alignment = forced_alignment.align_script(lines, recognised.words)
+    if alignment.unheard and isinstance(ctx.transcriber, TextAligner):
+        audio = ctx.storage.path(job.artifact(Stage.EXTRACT_AUDIO))
+        language = job.requested_language or recognised.language
+        transcriber = ctx.transcriber
+
+        def align_text(start_ms: int, end_ms: int, text: str) -> list[Word]:
+            return transcriber.align_text(audio, start_ms, end_ms, text, language)
+
+        alignment = forced_alignment.recover_unheard(alignment, lines, align_text,
+                                                     job.media.duration_ms)  # fmt: skip
     if not alignment.words:
         raise StageFailed(
             "None of the script's words were heard in the audio: is it this episode's script?"
