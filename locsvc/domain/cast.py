@@ -30,6 +30,47 @@ class VoiceMatch:
     label: str
     name: str
     score: float
+    # "matched": the voice print is a cast member's; "script": the producer's script names
+    # the speaker of most of the label's words.
+    source: str = "matched"
+
+
+# A label takes a script's name for its words when that name speaks this share of them.
+SCRIPT_NAME_SHARE = 0.6
+SCRIPT_NAME_MIN_WORDS = 3
+
+
+def names_from_script(
+    labels: Sequence[str], script_names: Sequence[str | None], taken: set[str]
+) -> list[VoiceMatch]:
+    """The diarization's labels named after the script's speakers: each label takes the
+    name most of its words have in the script (a dialogue list's ``DIANE`` as "Diane"),
+    when clear enough, and each name goes to one label (the one with most of its words).
+    Labels already named, and names in ``taken``, are left alone by the caller."""
+    counts: dict[tuple[str, str], int] = {}
+    totals: dict[str, int] = {}
+    for label, name in zip(labels, script_names, strict=True):
+        totals[label] = totals.get(label, 0) + 1
+        if name:
+            key = (label, _display_name(name))
+            counts[key] = counts.get(key, 0) + 1
+    found: list[VoiceMatch] = []
+    named_labels: set[str] = set()
+    used = set(taken)
+    for (label, name), count in sorted(counts.items(), key=lambda item: -item[1]):
+        share = count / totals[label]
+        if label in named_labels or name in used or count < SCRIPT_NAME_MIN_WORDS:
+            continue
+        if share >= SCRIPT_NAME_SHARE:
+            found.append(VoiceMatch(label, name, round(share, 3), "script"))
+            named_labels.add(label)
+            used.add(name)
+    return found
+
+
+def _display_name(name: str) -> str:
+    """A dialogue list's capitals as a name is written: ``DR. WATSON`` -> "Dr. Watson"."""
+    return name.title() if name.isupper() else name
 
 
 def check_name(name: object) -> str:

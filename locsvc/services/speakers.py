@@ -26,7 +26,8 @@ def speaker_view(row: EpisodeSpeaker) -> dict:
         "name": row.name,
         "speech_seconds": round(row.speech_ms / 1000, 1),
         "pitch_hz": row.pitch_hz,
-        "name_source": row.name_source,  # "matched" (by voice print), "named", or None
+        # "matched" (by voice print), "script" (the producer's script), "named", or None
+        "name_source": row.name_source,
         "match_score": row.match_score,
     }
 

@@ -112,3 +112,7 @@ def test_an_episode_from_a_dialogue_list_has_its_words_on_the_speech(
     provenance = api.get(f"/api/v1/episodes/{episode_id}/provenance", headers=AUTH).json
     kinds = {m["kind"]: m for m in provenance["models"]}
     assert kinds["asr"]["name"] and kinds["source_text"]["origin"] == "script"
+    # The voices are named after the script's speakers wherever one speaks most of them.
+    speakers = api.get(f"/api/v1/episodes/{episode_id}/speakers", headers=AUTH).json["speakers"]
+    named = {s["name"] for s in speakers if s["name_source"] == "script"}
+    assert named and named <= {"Diane", "Sheila"}, speakers

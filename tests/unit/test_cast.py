@@ -1,7 +1,7 @@
 """Choosing a dub voice per speaker by pitch register: distinct voices, the higher
 voices for the higher speakers, the voices already cast skipped."""
 
-from locsvc.domain.cast import VoiceChoice, auto_voices
+from locsvc.domain.cast import VoiceChoice, auto_voices, names_from_script
 
 HIGHER = [VoiceChoice("espeak-ng", "es+f3"), VoiceChoice("espeak-ng", "es+f2")]
 LOWER = [VoiceChoice("espeak-ng", "es+m3"), VoiceChoice("espeak-ng", "es+m2")]
@@ -37,3 +37,15 @@ def test_a_lone_speaker_takes_the_languages_first_voice_whatever_the_pitch():
 def test_two_women_keep_higher_voices_distinct_from_each_other():
     chosen = auto_voices([("S1", 182.0), ("S2", 236.0)], HIGHER, LOWER)
     assert chosen == {"S1": HIGHER[0], "S2": HIGHER[1]}
+
+
+def test_a_script_names_the_voices_that_speak_its_lines():
+    labels = ["S1"] * 5 + ["S2"] * 4 + ["S3"] * 4
+    names = ["DIANE"] * 4 + ["SHEILA"] + ["SHEILA"] * 4 + ["DIANE", "SHEILA", None, None]
+    found = names_from_script(labels, names, taken=set())
+    assert [(m.label, m.name, m.source) for m in found] == [
+        ("S1", "Diane", "script"),
+        ("S2", "Sheila", "script"),
+    ]  # S3: no name speaks most of its words; each name goes to one label
+    assert found[0].score == 0.8
+    assert names_from_script(labels, names, taken={"Diane"})[0].name == "Sheila"

@@ -10,7 +10,7 @@ from ...adapters.db.repositories import SpeakerRepository
 from ...adapters.formats import read_subtitles
 from ...adapters.language_id import detect_language
 from ...domain import forced_alignment
-from ...domain.cast import match_voices
+from ...domain.cast import match_voices, names_from_script
 from ...domain.diarization import Diarization, SpeakerHints
 from ...domain.errors import StageFailed
 from ...domain.frames import Frames
@@ -160,9 +160,12 @@ def align_script(ctx: Context, job: StageJob, progress: Progress) -> StageResult
         raise StageFailed(
             "None of the script's words were heard in the audio: is it this episode's script?"
         )
+    # Each word with the speaker the script names (the diarize stage names voices by them).
+    words = tuple(replace(w, speaker=name)
+                  for w, name in zip(alignment.words, alignment.speakers, strict=True))  # fmt: skip
     timed = replace(
         recognised,
-        words=alignment.words,
+        words=words,
         parameters={**recognised.parameters, "aligned_to_script": origin["sha256"]},
     )
     blob = ctx.storage.put_bytes(json.dumps(timed.to_dict()).encode())
@@ -184,12 +187,24 @@ def diarize(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
     with ctx.db.session() as session:
         cast = SpeakerRepository(session).cast(job.show)
     matches = match_voices(result.speakers, cast, ctx.settings.speaker_match_threshold)
+    if any(w.speaker for w in words):  # a script's words, with the speakers it names
+        named = {m.label for m in matches}
+        matches += [
+            match
+            for match in names_from_script(
+                result.word_speakers, [w.speaker for w in words], {m.name for m in matches}
+            )  # fmt: skip
+            if match.label not in named
+        ]
     blob = ctx.storage.put_bytes(json.dumps(result.to_dict()).encode())
     info = {
         **ctx.diarizer.describe(),
         "speakers": len(result.speakers),
         "hints": hints.to_dict(),
-        "matched": [{"label": m.label, "name": m.name, "score": m.score} for m in matches],
+        "matched": [
+            {"label": m.label, "name": m.name, "score": m.score, "source": m.source}
+            for m in matches
+        ],  # fmt: skip
         "threshold": ctx.settings.speaker_match_threshold,
     }
     return StageResult(blob.sha256, info, (EpisodeSpeakers(result.speakers, tuple(matches)),))

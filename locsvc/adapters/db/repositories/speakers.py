@@ -46,7 +46,7 @@ class SpeakerRepository:
                     episode_id=episode_id, label=voice.label,
                     name=match.name if match else None, speech_ms=voice.speech_ms,
                     centroid=list(voice.centroid), pitch_hz=voice.pitch_hz,
-                    name_source="matched" if match else None,
+                    name_source=match.source if match else None,
                     match_score=match.score if match else None,
                 )
             )  # fmt: skip
