@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 from flask import Flask, Request, Response, request
 
@@ -44,6 +45,7 @@ class StreamingUploadRequest(Request):
 
 
 def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
+    from workers.broker import queue_messages
     from workers.canvas import dispatch_episode_stages  # workers import services, not us
 
     settings = Settings.from_env()
@@ -54,7 +56,8 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     app.request_class = StreamingUploadRequest
     app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes + FORM_OVERHEAD_BYTES
     install_context(app, build_context(settings, dispatch_episode_stages))
-    celery_init_app(app, settings)
+    celery = celery_init_app(app, settings)
+    app.extensions["queue_messages"] = partial(queue_messages, celery)  # for /metrics
 
     from .api import register_api
     from .web import register_web

@@ -42,7 +42,9 @@ def celery_config(settings: Settings) -> dict:
         "task_soft_time_limit": STAGE_SOFT_TIME_LIMIT_S,
         "task_time_limit": STAGE_SOFT_TIME_LIMIT_S + 300,
         "worker_hijack_root_logger": False,
-        "worker_send_task_events": False,
+        # Task events on, so Flower (or `celery events`) can watch the queues and workers.
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
         "include": ["workers.tasks"],
     }
 

@@ -9,12 +9,13 @@ import threading
 
 from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from flask import Flask
-from kombu.exceptions import ChannelError
 
 from locsvc.app_context import context_of
 from locsvc.ports import Context
 from locsvc.services.pipeline import requeue_lost_stages, requeue_stale_stages
 from locsvc.services.workers import worker_beat, worker_left
+
+from .broker import queue_messages
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +47,7 @@ class Maintenance:
         worker_beat(self.ctx, self.hostname, self.queues, os.getpid())
 
     def _queue_is_empty(self, queue: str) -> bool:
-        """Whether the broker holds no message for ``queue`` (Redis and the embedded
-        transport both answer a passive declare with the message count)."""
-        celery = self.app.extensions["celery"]
-        with celery.connection_for_read() as connection:
-            try:
-                declared = connection.default_channel.queue_declare(queue=queue, passive=True)
-            except ChannelError:  # never declared (no consumer yet): it holds nothing
-                return True
-            return declared.message_count == 0
+        return queue_messages(self.app.extensions["celery"], queue) == 0
 
     def _loop(self) -> None:
         while not self._stop.wait(self.ctx.settings.heartbeat_seconds):

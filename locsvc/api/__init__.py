@@ -11,6 +11,7 @@ from . import (
     glossaries,
     health,
     memory,
+    metrics,
     reviews,
     rollouts,
     shows,
@@ -32,3 +33,4 @@ def register_api(app: Flask) -> None:
     app.register_blueprint(users.blueprint, url_prefix="/api/v1")
     app.register_blueprint(rollouts.blueprint, url_prefix="/api/v1")
     app.register_blueprint(memory.blueprint, url_prefix="/api/v1")
+    app.register_blueprint(metrics.blueprint)  # /metrics, where Prometheus looks

@@ -3,6 +3,7 @@
 from .episodes import EpisodeRepository
 from .glossaries import GlossaryRepository, ShowRepository
 from .memory import MemoryRepository
+from .metrics import MetricsRepository, StageRecord
 from .people import AuditLog, UserRepository, WebSessionRepository, WorkerRegistry
 from .rollouts import RolloutRepository
 from .speakers import SpeakerRepository
@@ -13,10 +14,12 @@ __all__ = [
     "EpisodeRepository",
     "GlossaryRepository",
     "MemoryRepository",
+    "MetricsRepository",
     "ReviewRepository",
     "RolloutRepository",
     "ShowRepository",
     "SpeakerRepository",
+    "StageRecord",
     "TrackRepository",
     "UserRepository",
     "WebSessionRepository",
