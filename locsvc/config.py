@@ -21,6 +21,9 @@ class Settings:
     asr_model: str = "base"  # "base", "tiny.en" or a CTranslate2 model directory
     asr_threads: int = 2
     asr_beam_size: int = 5
+    # A recording at least twice this long is recognised in chunks of about this length
+    # (cut at pauses), each its own task for any free worker; 0: always one task.
+    asr_chunk_seconds: float = 300.0
     max_upload_mb: int = 4096
     admin_token: str | None = None
     # Frame rate assumed for audio-only episodes (gaps between cues are counted in frames).
@@ -129,6 +132,8 @@ class Settings:
         _ = settings.mt_transformers_table
         if settings.llm_url and not settings.llm_url.startswith(("http://", "https://")):
             raise ConfigError(f"LOCSVC_LLM_URL={settings.llm_url!r} is not an http(s) URL.")
+        if settings.asr_chunk_seconds < 0:
+            raise ConfigError("LOCSVC_ASR_CHUNK_SECONDS is 0 (one task) or more.")
         if settings.llm_timeout_seconds <= 0:
             raise ConfigError("LOCSVC_LLM_TIMEOUT_SECONDS must be more than 0.")
         return settings

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from celery import chain, group
 
-from locsvc.domain.pipeline import QUEUE_ASR, StageName, is_source_stage
+from locsvc.domain.pipeline import QUEUE_ASR, StageName, chain_of
 from locsvc.services.stages import queue_of
 
 from .tasks import fan_out, run_episode_stage
@@ -19,13 +19,13 @@ BROKER_PRIORITY = {0: 9, 1: 6, 2: 3, 3: 0}
 def dispatch_episode_stages(
     episode_id: str, stages: Sequence[StageName], priority: int | None = None
 ) -> None:
-    """Source stages as one chain on the asr queue, ending with the fan-out of the
-    episode's pending translations (on asr too: an episode without targets must not
-    wait for an mt worker); translation and dub stages side by side on the mt and tts
-    queues."""
+    """The source chain's stages as one chain on the asr queue, ending with the fan-out of
+    what waited for it (the chunks of a long recognition, the pending translations; on
+    asr too: an episode without targets must not wait for an mt worker); chunks,
+    translations and dubs side by side on their queues (asr, mt, tts)."""
     level = BROKER_PRIORITY.get(1 if priority is None else priority, 6)
-    source = [s for s in stages if is_source_stage(s)]
-    side_by_side = [s for s in stages if not is_source_stage(s)]
+    source = chain_of(stages)
+    side_by_side = [s for s in stages if s not in source]
     if source:
         chain(
             *(run_episode_stage.si(episode_id, stage).set(queue=QUEUE_ASR, priority=level)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..domain.transcript import Transcript, Word
 from .asr_models import resolve_model_dir
+from .wav_audio import read_samples
 
 ProgressCallback = Callable[[float], None]
 
@@ -94,7 +95,7 @@ class FasterWhisperTranscriber:
         from faster_whisper.tokenizer import Tokenizer
 
         model = _load(str(self.model_dir), self.threads)
-        samples = _wav_samples(audio_path, start_ms, end_ms)
+        samples = read_samples(audio_path, start_ms, end_ms)
         features = model.feature_extractor(samples)
         encoded = model.encode(pad_or_trim(features))
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
@@ -106,17 +107,3 @@ class FasterWhisperTranscriber:
                  p["word"], round(float(p["probability"]), 4))
             for p in pieces
         ]  # fmt: skip
-
-
-def _wav_samples(path: Path, start_ms: int, end_ms: int):
-    """The samples of ``start_ms..end_ms`` of a 16-bit PCM WAV (the extracted audio) as
-    float32 in -1..1, read without decoding the rest of the file."""
-    import wave
-
-    import numpy as np
-
-    with wave.open(str(path), "rb") as wav:
-        rate = wav.getframerate()
-        wav.setpos(min(wav.getnframes(), start_ms * rate // 1000))
-        frames = wav.readframes(max(0, (end_ms - start_ms) * rate // 1000))
-    return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0

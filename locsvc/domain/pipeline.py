@@ -62,10 +62,39 @@ def source_chain(source_text: SourceText | None) -> tuple[Stage, ...]:
     }[source_text]
 
 
-# A stage's name as stored: a Stage, "translate:<language>" or "dub:<language>".
+# A stage's name as stored: a Stage, "translate:<language>", "dub:<language>", or
+# "asr_chunk:<n>", one stretch of a long episode's audio (see asr_chunks).
 StageName = str
 TRANSLATE_PREFIX = "translate:"
 DUB_PREFIX = "dub:"
+ASR_CHUNK_PREFIX = "asr_chunk:"
+
+
+def asr_chunk_stage(number: int) -> StageName:
+    return f"{ASR_CHUNK_PREFIX}{number}"
+
+
+def asr_chunk_number(name: StageName) -> int | None:
+    """1, 2, ... for a chunk of a long episode's recognition; None for any other stage."""
+    return int(name[len(ASR_CHUNK_PREFIX) :]) if name.startswith(ASR_CHUNK_PREFIX) else None
+
+
+def episode_stages(chain: Sequence[Stage], chunks: int, targets: Sequence[str]) -> list[StageName]:
+    """An episode's stages in order: the source chain, with the chunks of a long
+    recognition before its transcribe stage, then a translation per target."""
+    names: list[StageName] = list(chain)
+    if chunks and Stage.TRANSCRIBE in names:
+        at = names.index(Stage.TRANSCRIBE)
+        names[at:at] = [asr_chunk_stage(n) for n in range(1, chunks + 1)]
+    return [*names, *(translation_stage(t) for t in targets)]
+
+
+def asr_chunks(duration_ms: int, chunk_ms: int) -> int:
+    """How many chunks a recording's recognition is split into: none (one task) unless it
+    is at least two chunks long; then about ``chunk_ms`` each (cut at pauses later)."""
+    if chunk_ms <= 0 or duration_ms < 2 * chunk_ms:
+        return 0
+    return round(duration_ms / chunk_ms)
 
 
 def translation_stage(language: str) -> StageName:
@@ -86,6 +115,7 @@ def dub_language(name: StageName) -> str | None:
 
 
 def is_source_stage(name: StageName) -> bool:
+    """Part of making the source track: the chain, and the chunks of its recognition."""
     return translation_language(name) is None and dub_language(name) is None
 
 
@@ -102,16 +132,25 @@ MT_ENGINES = ("transformers", "bergamot", "apertium", "llm")
 
 
 def chain_of(names: Sequence[StageName]) -> list[StageName]:
-    """An episode's source chain: its source stages, in the order of its stage rows."""
-    return [name for name in names if is_source_stage(name)]
+    """An episode's source chain: its source stages one after another, in the order of its
+    stage rows; the chunks of a long recognition run beside each other, not in it."""
+    return [name for name in names if is_source_stage(name) and asr_chunk_number(name) is None]
 
 
-def prerequisites(name: StageName, chain: Sequence[StageName]) -> list[StageName]:
-    """The stages of the episode's source ``chain`` that must be done before ``name`` may
-    start: a translation or a dub needs all of it (a dub reads its track when it runs)."""
+def prerequisites(name: StageName, names: Sequence[StageName]) -> list[StageName]:
+    """The stages of an episode (all its stage ``names``, in order) that must be done before
+    ``name`` may start. In the chain, the stages before it; a chunk of the recognition,
+    the chain up to the transcribe stage, which in turn waits for every chunk (it stitches
+    their words); a translation or a dub, the whole source work (a dub reads its track
+    when it runs)."""
+    chain = chain_of(names)
+    chunks = [n for n in names if asr_chunk_number(n) is not None]
     if not is_source_stage(name):
-        return list(chain)
-    return list(chain[: list(chain).index(name)])
+        return [*chain, *chunks]
+    if asr_chunk_number(name) is not None:
+        return chain[: chain.index(Stage.TRANSCRIBE)]
+    before = chain[: chain.index(name)]
+    return [*before, *chunks] if Stage.TRANSCRIBE in (*before, name) else before
 
 
 class StageStatus(StrEnum):
@@ -161,8 +200,8 @@ def may_claim(
     """True when ``stage`` may start now: every stage it needs is done, and the
     stage itself is pending or held by a claim whose heartbeat went stale."""
     by_name = {s.name: s for s in stages}
-    chain = chain_of([s.name for s in stages])
-    if any(by_name[needed].status != StageStatus.DONE for needed in prerequisites(stage, chain)):
+    needed = prerequisites(stage, [s.name for s in stages])
+    if any(by_name[name].status != StageStatus.DONE for name in needed):
         return False
     state = by_name[stage]
     return state.status == StageStatus.PENDING or is_stale(state, now, stale_after)
@@ -187,10 +226,16 @@ def first_unfinished(stages: Sequence[StageState]) -> StageName | None:
     return None
 
 
-def stages_to_dispatch(first: StageName, chain: Sequence[StageName]) -> list[StageName]:
-    """What to queue to carry an episode on from ``first``: the rest of its source
-    ``chain`` when ``first`` is a source stage (its fan-out then queues the pending
-    translations), or that one translation."""
-    if not is_source_stage(first):
+def stages_to_dispatch(first: StageName, names: Sequence[StageName]) -> list[StageName]:
+    """What to queue to carry an episode (all its stage ``names``) on from ``first``: the
+    rest of its source chain when ``first`` is in it, up to the transcribe stage where
+    chunks of the recognition come first (the chain's fan-out then queues them, as it
+    queues the pending translations after the source track); or that one stage."""
+    chain = chain_of(names)
+    if first not in chain:
         return [first]
-    return list(chain[list(chain).index(first) :])
+    rest = chain[chain.index(first) :]
+    chunked = any(asr_chunk_number(n) is not None for n in names)
+    if chunked and Stage.TRANSCRIBE in rest and rest[0] != Stage.TRANSCRIBE:
+        return rest[: rest.index(Stage.TRANSCRIBE)]
+    return rest

@@ -15,10 +15,12 @@ from ..domain.errors import InvalidRequest, NotFound, QueueUnavailable
 from ..domain.pipeline import (
     EpisodeStatus,
     Stage,
+    StageName,
     StageStatus,
+    asr_chunks,
+    episode_stages,
     source_chain,
     stages_to_dispatch,
-    translation_stage,
 )
 from ..domain.requests import PRIORITIES, NewEpisode, check_idempotency_key
 from ..ports import Context, UploadWriter
@@ -77,8 +79,10 @@ def create_episode(
         ctx.storage.discard(upload.path)  # a no-op once committed
 
     episode_id = uuid.uuid4().hex
-    chain = source_chain(source_text.kind if source_text else None)
-    stages = _stage_rows(chain, meta.targets, probe_started, probe_finished)
+    chunks = asr_chunks(info.duration_ms, round(ctx.settings.asr_chunk_seconds * 1000))
+    names = episode_stages(source_chain(source_text.kind if source_text else None), chunks,
+                        meta.targets)  # fmt: skip
+    stages = _stage_rows(names, probe_started, probe_finished)
     if source_text is not None:
         record = store_source_text(ctx, source_text, principal)
         for stage in stages:
@@ -120,21 +124,18 @@ def create_episode(
         if existing is None:
             raise
         return existing, False
-    _queue_source_chain(ctx, episode_id, chain, PRIORITIES[meta.priority])
+    _queue_source_chain(ctx, episode_id, names, PRIORITIES[meta.priority])
     return episode_id, True
 
 
 def _stage_rows(
-    chain: Sequence[Stage],
-    targets: tuple[str, ...],
-    probe_started: datetime,
-    probe_finished: datetime,
+    names: Sequence[StageName], probe_started: datetime, probe_finished: datetime
 ) -> list[StageRun]:
     stages = [
         StageRun(
             name=stage, position=position, status=StageStatus.PENDING, progress=0.0, attempts=0
         )
-        for position, stage in enumerate([*chain, *(translation_stage(t) for t in targets)])
+        for position, stage in enumerate(names)
     ]
     # The probe ran on the request: record it as the pipeline's first stage.
     # Its artifact, the MediaInfo, is kept on the episode (media_info).
@@ -145,10 +146,10 @@ def _stage_rows(
 
 
 def _queue_source_chain(
-    ctx: Context, episode_id: str, chain: Sequence[Stage], priority: int
+    ctx: Context, episode_id: str, names: Sequence[StageName], priority: int
 ) -> None:
     try:
-        queue_stages(ctx, episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO, chain), priority)
+        queue_stages(ctx, episode_id, stages_to_dispatch(Stage.EXTRACT_AUDIO, names), priority)
     except Exception as error:
         # No job, no episode: the caller retries the same upload (its media blob is reused).
         with ctx.db.session() as session:

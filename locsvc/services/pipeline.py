@@ -19,8 +19,10 @@ from ..domain.errors import LocsvcError
 from ..domain.pipeline import (
     ALL_QUEUES,
     EpisodeStatus,
+    Stage,
     StageName,
     StageStatus,
+    asr_chunk_number,
     chain_of,
     episode_status,
     is_source_stage,
@@ -156,6 +158,8 @@ def run_stage(ctx: Context, episode_id: str, stage: StageName, worker: str) -> O
     except _ClaimLost:
         log.warning("stage %s of %s: claim lost to another worker", stage, episode_id)
         return Outcome.SKIPPED
+    if asr_chunk_number(stage) is not None:
+        dispatch_waiting_stages(ctx, episode_id)  # the last chunk carries the chain on
     return Outcome.DONE
 
 
@@ -207,10 +211,10 @@ def requeue_stale_stages(ctx: Context) -> list[tuple[str, StageName]]:
         with ctx.db.session() as session:
             repo = EpisodeRepository(session)
             released = repo.release_stale(episode_id, stage, stale_before)
-            chain = repo.source_chain(episode_id)
+            names = repo.stage_names(episode_id)
         if released:
             log.warning("re-queuing stage %s of episode %s: its worker stopped", stage, episode_id)
-            queue_stages(ctx, episode_id, stages_to_dispatch(stage, chain),
+            queue_stages(ctx, episode_id, stages_to_dispatch(stage, names),
                          _priority(ctx, episode_id))  # fmt: skip
             requeued.append((episode_id, stage))
     return requeued
@@ -241,36 +245,53 @@ def requeue_lost_stages(
         for episode_id, names in waiting.items():  # each episode read once
             episode = repo.get(episode_id)
             stages = {s.name: s for s in episode.stages}
-            chain = chain_of([s.name for s in episode.stages])
+            all_names = [s.name for s in episode.stages]
             for name in names:
-                needed = [stages[n] for n in prerequisites(name, chain)]
+                needed = [stages[n] for n in prerequisites(name, all_names)]
                 if all(s.status == StageStatus.DONE for s in needed) and all(
                     s.finished_at is None or s.finished_at < before for s in needed
                 ):
-                    ready.append((episode_id, name, episode.priority, chain))
+                    ready.append((episode_id, name, episode.priority, all_names))
     requeued = []
-    for episode_id, name, priority, chain in ready:
+    for episode_id, name, priority, all_names in ready:
         with ctx.db.session() as session:
             if not EpisodeRepository(session).requeue_if_quiet(episode_id, name, before, now):
                 continue
         log.warning("re-queuing stage %s of episode %s: its message was lost", name, episode_id)
-        ctx.dispatch(episode_id, stages_to_dispatch(name, chain), priority)
+        ctx.dispatch(episode_id, stages_to_dispatch(name, all_names), priority)
         requeued.append((episode_id, name))
     return requeued
 
 
 def dispatch_waiting_stages(ctx: Context, episode_id: str) -> list[StageName]:
-    """Queue every translation (and dub) of the episode still pending: the last step
-    of the source chain, run once the source track exists."""
+    """Queue what waited for the source chain to get this far: the chunks of a long
+    recognition (once the audio is extracted), the rest of the chain once every chunk is
+    done (their words are stitched), and every pending translation (and dub) once the
+    source track exists. Run at the end of each dispatched stretch of the chain and after
+    each chunk; a stage queued twice runs once."""
     with ctx.db.session() as session:
-        pending = [
-            s.name
-            for s in EpisodeRepository(session).stage_states(episode_id)
-            if not is_source_stage(s.name) and s.status == StageStatus.PENDING
-        ]
-    if pending:
-        queue_stages(ctx, episode_id, pending, _priority(ctx, episode_id))
-    return pending
+        states = EpisodeRepository(session).stage_states(episode_id)
+    names = [s.name for s in states]
+    done = {s.name for s in states if s.status == StageStatus.DONE}
+    ready = [
+        s.name
+        for s in states
+        if s.name not in chain_of(names)
+        and s.status == StageStatus.PENDING
+        and all(needed in done for needed in prerequisites(s.name, names))
+    ]
+    by_name = {s.name: s for s in states}
+    transcribe = by_name.get(Stage.TRANSCRIBE)
+    if (
+        transcribe is not None
+        and transcribe.status == StageStatus.PENDING
+        and any(asr_chunk_number(n) is not None for n in names)
+        and all(needed in done for needed in prerequisites(Stage.TRANSCRIBE, names))
+    ):
+        ready += stages_to_dispatch(Stage.TRANSCRIBE, names)
+    if ready:
+        queue_stages(ctx, episode_id, ready, _priority(ctx, episode_id))
+    return ready
 
 
 def add_translations(

@@ -325,7 +325,7 @@ def _retry_episode(ctx: Context, episode_id: str, languages: list[str]) -> None:
         )  # fmt: skip
         if failed_source is not None:
             repo.reset_stage(episode_id, failed_source)
-        chain = repo.source_chain(episode_id)
+        names = repo.stage_names(episode_id)
     if failed_source is not None:
-        queue_stages(ctx, episode_id, stages_to_dispatch(failed_source, chain))
+        queue_stages(ctx, episode_id, stages_to_dispatch(failed_source, names))
     add_translations(ctx, episode_id, languages, redo=languages)

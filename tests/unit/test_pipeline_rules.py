@@ -7,9 +7,13 @@ from locsvc.domain.pipeline import (
     Stage,
     StageState,
     StageStatus,
+    asr_chunks,
+    chain_of,
+    episode_stages,
     episode_status,
     first_unfinished,
     may_claim,
+    prerequisites,
     source_chain,
     stages_to_dispatch,
     translation_language,
@@ -127,3 +131,45 @@ def test_an_episode_from_a_script_aligns_it_after_recognition():
     assert may_claim(transcribed, Stage.ALIGN_SCRIPT, NOW, STALE)
     assert not may_claim(transcribed, Stage.DIARIZE, NOW, STALE)
     assert source_chain(None) == SOURCE_PIPELINE
+
+
+LONG = episode_stages(SOURCE_PIPELINE, 3, ["es"])  # a long recording, three chunks
+CHUNKS = ["asr_chunk:1", "asr_chunk:2", "asr_chunk:3"]
+
+
+def test_a_long_recording_is_recognised_in_chunks_of_about_the_configured_length():
+    minute = 60_000
+    assert asr_chunks(9 * minute, 5 * minute) == 0  # under two chunks: one task
+    assert asr_chunks(10 * minute, 5 * minute) == 2
+    assert asr_chunks(24 * minute, 5 * minute) == 5
+    assert asr_chunks(60 * minute, 0) == 0  # chunking off
+    assert LONG[3:7] == [*CHUNKS, Stage.TRANSCRIBE]
+    assert episode_stages(source_chain(SourceText.SUBTITLES), 3, []) == list(
+        source_chain(SourceText.SUBTITLES)
+    )  # nothing to recognise
+
+
+def test_chunks_run_side_by_side_and_transcribe_stitches_them_all():
+    assert prerequisites("asr_chunk:2", LONG) == [
+        Stage.PROBE, Stage.EXTRACT_AUDIO, Stage.DETECT_SHOTS,
+    ]  # fmt: skip
+    assert prerequisites(Stage.TRANSCRIBE, LONG)[-3:] == CHUNKS
+    assert set(CHUNKS) <= set(prerequisites(Stage.SEGMENT, LONG))
+    assert set(CHUNKS) <= set(prerequisites("translate:es", LONG))
+    assert prerequisites(Stage.DETECT_SHOTS, LONG) == [Stage.PROBE, Stage.EXTRACT_AUDIO]
+    running = chain_states(LONG, D, D, D, R, P, P, P, P, P, P, P)
+    assert may_claim(running, "asr_chunk:2", NOW, STALE)  # beside chunk 1
+    assert not may_claim(running, Stage.TRANSCRIBE, NOW, STALE)
+    stitched = chain_states(LONG, D, D, D, D, D, D, P, P, P, P, P)
+    assert may_claim(stitched, Stage.TRANSCRIBE, NOW, STALE)
+
+
+def test_dispatch_stops_at_the_chunks_and_goes_on_after_them():
+    assert stages_to_dispatch(Stage.EXTRACT_AUDIO, LONG) == [
+        Stage.EXTRACT_AUDIO, Stage.DETECT_SHOTS,
+    ]  # fmt: skip
+    assert stages_to_dispatch("asr_chunk:2", LONG) == ["asr_chunk:2"]
+    assert stages_to_dispatch(Stage.TRANSCRIBE, LONG) == [
+        Stage.TRANSCRIBE, Stage.DIARIZE, Stage.SEGMENT, Stage.WRITE_TRACK,
+    ]  # fmt: skip
+    assert chain_of(LONG) == list(SOURCE_PIPELINE)

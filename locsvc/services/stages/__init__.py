@@ -4,6 +4,7 @@ on, and turns a StageJob into a StageResult (see ``base``). A new stage is one e
 from __future__ import annotations
 
 from ...domain.pipeline import (
+    ASR_CHUNK_PREFIX,
     DUB_PREFIX,
     QUEUE_ASR,
     QUEUE_MT,
@@ -11,6 +12,7 @@ from ...domain.pipeline import (
     TRANSLATE_PREFIX,
     Stage,
     StageName,
+    asr_chunk_number,
     dub_language,
     translation_language,
 )
@@ -35,6 +37,7 @@ from .source import (
     probe,
     segment,
     transcribe,
+    transcribe_chunk,
     write_track,
 )
 from .translation import translate
@@ -56,9 +59,13 @@ SOURCE_STAGES: dict[str, PipelineStage] = {
 # One stage per target language: "translate:es", "dub:es".
 TRANSLATION = PipelineStage(TRANSLATE_PREFIX, QUEUE_MT, translate)
 DUB = PipelineStage(DUB_PREFIX, QUEUE_TTS, dub)
+# One stage per chunk of a long recording's recognition: "asr_chunk:1", "asr_chunk:2", ...
+ASR_CHUNK = PipelineStage(ASR_CHUNK_PREFIX, QUEUE_ASR, transcribe_chunk)
 
 
 def stage_for(name: StageName) -> PipelineStage:
+    if asr_chunk_number(name) is not None:
+        return ASR_CHUNK
     if translation_language(name) is not None:
         return TRANSLATION
     if dub_language(name) is not None:
@@ -72,6 +79,7 @@ def queue_of(name: StageName) -> str:
 
 
 __all__ = [
+    "ASR_CHUNK",
     "DUB",
     "PIPELINE_AUTHOR",
     "SOURCE_STAGES",

@@ -24,7 +24,7 @@ from ...domain.cast import VoiceMatch
 from ...domain.diarization import VoiceProfile
 from ...domain.errors import StageFailed
 from ...domain.media import MediaInfo
-from ...domain.pipeline import Stage, StageName
+from ...domain.pipeline import StageName, asr_chunk_number
 from ...ports import Context
 from ..tracks import frame_rate_of
 
@@ -49,10 +49,17 @@ class StageJob:
     speaker_hints: dict | None
     artifacts: dict[StageName, str | None]  # each stage's artifact so far
     record: dict  # this stage's stored record (a dub's request)
+    records: dict[StageName, dict]  # every stage's record (what an earlier stage decided)
     # The producer's subtitles or script, as the upload recorded it (None: from speech).
     source_text: dict | None = None
 
-    def artifact(self, stage: Stage) -> str:
+    @property
+    def asr_chunks(self) -> list[StageName]:
+        """The chunks of a long recording's recognition, in order (none: one task)."""
+        return sorted((n for n in self.artifacts if asr_chunk_number(n) is not None),
+                      key=lambda n: asr_chunk_number(n) or 0)  # fmt: skip
+
+    def artifact(self, stage: StageName) -> str:
         sha256 = self.artifacts.get(stage)
         if not sha256:
             raise StageFailed(f"The {stage} artifact is missing; run that stage first.")
@@ -77,6 +84,7 @@ def read_job(ctx: Context, episode_id: str, stage: StageName) -> StageJob:
             speaker_hints=episode.speaker_hints,
             artifacts={s.name: s.artifact_sha256 for s in episode.stages},
             record=dict(records.get(stage) or {}),
+            records={name: dict(record or {}) for name, record in records.items()},
             source_text=next(
                 (r["source_text"] for r in records.values() if r and "source_text" in r), None
             ),

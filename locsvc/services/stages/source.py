@@ -9,6 +9,8 @@ from dataclasses import replace
 from ...adapters.db.repositories import SpeakerRepository
 from ...adapters.formats import read_subtitles
 from ...adapters.language_id import detect_language
+from ...adapters.speech_pauses import pauses_between
+from ...adapters.wav_audio import duration_ms, write_stretch
 from ...domain import forced_alignment
 from ...domain.cast import match_voices, names_from_script
 from ...domain.diarization import Diarization, SpeakerHints
@@ -17,6 +19,13 @@ from ...domain.frames import Frames
 from ...domain.media import frames_per_second
 from ...domain.pipeline import Stage
 from ...domain.qc import SpokenWord, check
+from ...domain.recognition_chunks import (
+    PAUSE_SEARCH_MS,
+    chunk_spans,
+    cut_in_pause,
+    even_cuts,
+    stitch,
+)
 from ...domain.retiming import Retimed, conform_timing, words_of_cues
 from ...domain.segmentation import segment_words
 from ...domain.transcript import Transcript, Word
@@ -43,15 +52,24 @@ def probe(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
 
 
 def extract_audio(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
+    """16 kHz mono audio; for a long recording also where its recognition is cut into
+    chunks (at pauses: decided once, here, so every chunk's worker agrees)."""
     target = ctx.storage.temp_path(".wav")
     try:
         decoded_ms = ctx.media.extract_audio(
             ctx.storage.path(job.media_sha256), target, job.media.expected_audio_ms
         )
+        info: dict = {"decoded_ms": decoded_ms, "sample_rate": 16000}
+        if job.asr_chunks:
+            info["chunk_cuts_ms"] = [
+                cut_in_pause(pauses_between(target, max(0, at - PAUSE_SEARCH_MS),
+                                            min(decoded_ms, at + PAUSE_SEARCH_MS)), at)
+                for at in even_cuts(decoded_ms, len(job.asr_chunks))
+            ]  # fmt: skip
         blob = ctx.storage.adopt(target)
     finally:
         ctx.storage.discard(target)
-    return StageResult(blob.sha256, {"decoded_ms": decoded_ms, "sample_rate": 16000})
+    return StageResult(blob.sha256, info)
 
 
 def detect_shots(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
@@ -63,8 +81,15 @@ def detect_shots(ctx: Context, job: StageJob, progress: Progress) -> StageResult
 
 
 def transcribe(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
-    audio = ctx.storage.path(job.artifact(Stage.EXTRACT_AUDIO))
-    transcript = ctx.transcriber.transcribe(audio, job.requested_language, progress)
+    """The recording's words: recognised here, or, for a long one, stitched from its
+    chunks' (each recognised by whichever worker was free)."""
+    if job.asr_chunks:
+        parts = [Transcript.from_dict(json.loads(ctx.storage.read_bytes(job.artifact(name))))
+                 for name in job.asr_chunks]  # fmt: skip
+        transcript = stitch(parts, job.requested_language)
+    else:
+        audio = ctx.storage.path(job.artifact(Stage.EXTRACT_AUDIO))
+        transcript = ctx.transcriber.transcribe(audio, job.requested_language, progress)
     blob = ctx.storage.put_bytes(json.dumps(transcript.to_dict()).encode())
     return StageResult(
         blob.sha256,
@@ -78,6 +103,36 @@ def transcribe(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
             "parameters": transcript.parameters,
         },
         (DetectedLanguage(job.requested_language or transcript.language),),
+    )
+
+
+def transcribe_chunk(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
+    """One chunk of a long recording, recognised on its own; its words on the episode's
+    timeline."""
+    cuts = job.records.get(Stage.EXTRACT_AUDIO, {}).get("chunk_cuts_ms")
+    audio = ctx.storage.path(job.artifact(Stage.EXTRACT_AUDIO))
+    spans = chunk_spans(cuts or [], duration_ms(audio))
+    if cuts is None or len(spans) != len(job.asr_chunks):
+        raise StageFailed("The chunks' cuts are missing: run extract_audio again.")
+    start_ms, end_ms = spans[job.asr_chunks.index(job.stage)]
+    stretch = ctx.storage.temp_path(".wav")
+    try:
+        write_stretch(audio, start_ms, end_ms, stretch)
+        part = ctx.transcriber.transcribe(stretch, job.requested_language, progress)
+    finally:
+        ctx.storage.discard(stretch)
+    words = tuple(replace(w, start_ms=w.start_ms + start_ms, end_ms=w.end_ms + start_ms)
+                  for w in part.words)  # fmt: skip
+    placed = replace(part, words=words, duration_ms=end_ms - start_ms)
+    blob = ctx.storage.put_bytes(json.dumps(placed.to_dict()).encode())
+    return StageResult(
+        blob.sha256,
+        {
+            "span_ms": [start_ms, end_ms],
+            "words": len(words),
+            "language": part.language,
+            "model": part.model,
+        },
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ....domain.errors import NotFound
-from ....domain.pipeline import StageName, StageState, StageStatus, chain_of
+from ....domain.pipeline import StageName, StageState, StageStatus
 from ..models import (
     Episode,
     StageRun,
@@ -68,9 +68,10 @@ class EpisodeRepository:
         ).all()
         return [StageState(r.name, StageStatus(r.status), r.heartbeat_at) for r in rows]
 
-    def source_chain(self, episode_id: str) -> list[StageName]:
-        """The episode's source stages in order (which depend on what the producer sent)."""
-        return chain_of([s.name for s in self.stage_states(episode_id)])
+    def stage_names(self, episode_id: str) -> list[StageName]:
+        """The episode's stages in order (which depend on what the producer sent, and on
+        the length of its recording)."""
+        return [s.name for s in self.stage_states(episode_id)]
 
     def find_stage(self, episode_id: str, stage: StageName) -> StageRun | None:
         return self.session.scalar(
