@@ -21,6 +21,7 @@ from ..domain.pipeline import (
     EpisodeStatus,
     Stage,
     StageName,
+    StageState,
     StageStatus,
     asr_chunk_number,
     chain_of,
@@ -159,7 +160,7 @@ def run_stage(ctx: Context, episode_id: str, stage: StageName, worker: str) -> O
         log.warning("stage %s of %s: claim lost to another worker", stage, episode_id)
         return Outcome.SKIPPED
     if asr_chunk_number(stage) is not None:
-        dispatch_waiting_stages(ctx, episode_id)  # the last chunk carries the chain on
+        _carry_on_after_chunks(ctx, episode_id)
     return Outcome.DONE
 
 
@@ -266,9 +267,8 @@ def requeue_lost_stages(
 def dispatch_waiting_stages(ctx: Context, episode_id: str) -> list[StageName]:
     """Queue what waited for the source chain to get this far: the chunks of a long
     recognition (once the audio is extracted), the rest of the chain once every chunk is
-    done (their words are stitched), and every pending translation (and dub) once the
-    source track exists. Run at the end of each dispatched stretch of the chain and after
-    each chunk; a stage queued twice runs once."""
+    done, and every pending translation (and dub) once the source track exists. Run at
+    the end of each dispatched stretch of the chain; a stage queued twice runs once."""
     with ctx.db.session() as session:
         states = EpisodeRepository(session).stage_states(episode_id)
     names = [s.name for s in states]
@@ -280,18 +280,36 @@ def dispatch_waiting_stages(ctx: Context, episode_id: str) -> list[StageName]:
         and s.status == StageStatus.PENDING
         and all(needed in done for needed in prerequisites(s.name, names))
     ]
-    by_name = {s.name: s for s in states}
-    transcribe = by_name.get(Stage.TRANSCRIBE)
-    if (
-        transcribe is not None
-        and transcribe.status == StageStatus.PENDING
-        and any(asr_chunk_number(n) is not None for n in names)
-        and all(needed in done for needed in prerequisites(Stage.TRANSCRIBE, names))
-    ):
-        ready += stages_to_dispatch(Stage.TRANSCRIBE, names)
+    ready += _after_chunks(states)
     if ready:
         queue_stages(ctx, episode_id, ready, _priority(ctx, episode_id))
     return ready
+
+
+def _carry_on_after_chunks(ctx: Context, episode_id: str) -> None:
+    """After a chunk: the rest of the chain, when that was the last chunk to finish (each
+    finishing chunk looks once its own is recorded, so the last one sees them all)."""
+    with ctx.db.session() as session:
+        states = EpisodeRepository(session).stage_states(episode_id)
+    if rest := _after_chunks(states):
+        queue_stages(ctx, episode_id, rest, _priority(ctx, episode_id))
+
+
+def _after_chunks(states: Sequence[StageState]) -> list[StageName]:
+    """The chain from transcribe on, when every chunk of the recognition is done and
+    transcribe (which stitches them) has not started; else nothing."""
+    names = [s.name for s in states]
+    done = {s.name for s in states if s.status == StageStatus.DONE}
+    transcribe = next((s for s in states if s.name == Stage.TRANSCRIBE), None)
+    chunked = any(asr_chunk_number(n) is not None for n in names)
+    if (
+        not chunked
+        or transcribe is None
+        or transcribe.status != StageStatus.PENDING
+        or not all(needed in done for needed in prerequisites(Stage.TRANSCRIBE, names))
+    ):
+        return []
+    return stages_to_dispatch(Stage.TRANSCRIBE, names)
 
 
 def add_translations(
