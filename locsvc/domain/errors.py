@@ -18,6 +18,7 @@
     ├── StageFailed               a pipeline stage could not produce its artifact
     ├── ModelUnavailable          a configured model cannot be found or assembled
     ├── QueueUnavailable          the broker refused a job; nothing was kept, try again
+    ├── StorageUnavailable        the object store is unreachable, refuses us or has no bucket
     ├── SchemaOutOfDate           the database needs `locsvc db upgrade`
     └── ConfigError               a bad LOCSVC_* variable: the operator's, not a client's
 
@@ -115,6 +116,10 @@ class ModelUnavailable(LocsvcError):
 
 class QueueUnavailable(LocsvcError):
     code = "queue_unavailable"
+
+
+class StorageUnavailable(LocsvcError):
+    code = "storage_unavailable"
 
 
 class SchemaOutOfDate(LocsvcError):

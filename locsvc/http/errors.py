@@ -19,6 +19,7 @@ STATUS: tuple[tuple[type[domain.LocsvcError], int], ...] = (
     (domain.SchemaOutOfDate, 503),
     (domain.ModelUnavailable, 503),
     (domain.QueueUnavailable, 503),
+    (domain.StorageUnavailable, 503),
 )
 
 

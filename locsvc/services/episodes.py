@@ -273,7 +273,7 @@ MEDIA_TYPES = {"mp4": "video/mp4", "mov": "video/quicktime", "matroska": "video/
 
 
 def episode_media(ctx: Context, episode_id: str) -> tuple[str, str]:
-    """(path, media type) of the episode's uploaded media, for a player."""
+    """(sha256, media type) of the episode's uploaded media, for a player."""
     with ctx.db.session() as session:
         episode = EpisodeRepository(session).get(episode_id)
         formats = episode.media.format_name.split(",")
@@ -281,4 +281,4 @@ def episode_media(ctx: Context, episode_id: str) -> tuple[str, str]:
     mimetype = next(
         (MEDIA_TYPES[f] for f in formats if f in MEDIA_TYPES), "application/octet-stream"
     )
-    return str(ctx.storage.path(sha256)), mimetype
+    return sha256, mimetype

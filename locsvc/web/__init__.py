@@ -34,7 +34,9 @@ from ..domain.access import Principal
 from ..domain.errors import InvalidRequest, LocsvcError, Unauthorized
 from ..domain.review import PATH_ACTIONS, PRODUCER_ACTIONS, ReviewAction
 from ..http.errors import error_body, status_for
+from ..http.ranges import ranged_response
 from ..http.validation import form_text, json_body, query_int
+from ..ports import RangedReads
 from ..services import auth, editor, reviews, rollouts, speakers
 from ..services.access import require_scope_of_episode
 from ..services.episodes import episode_media
@@ -201,8 +203,11 @@ def act(review_id: int, action: str):
 def media(episode_id: str):
     """The episode's media for the player (range requests, so it can seek)."""
     require_scope_of_episode(current_context(), principal(), episode_id)
-    path, mimetype = episode_media(current_context(), episode_id)
-    return send_file(Path(path), mimetype=mimetype, conditional=True)
+    ctx = current_context()
+    sha256, mimetype = episode_media(ctx, episode_id)
+    if isinstance(ctx.storage, RangedReads):  # an object store: no whole copy first
+        return ranged_response(ctx.storage, sha256, mimetype)
+    return send_file(ctx.storage.path(sha256), mimetype=mimetype, conditional=True)
 
 
 @blueprint.get("/rollouts/<rollout_id>")

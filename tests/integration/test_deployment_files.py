@@ -20,7 +20,8 @@ def compose() -> dict:
 
 
 def test_services_of_a_real_deployment(compose):
-    assert set(compose["services"]) >= {"api", "worker", "redis", "postgres", "migrate", "proxy"}
+    assert set(compose["services"]) >= {"api", "worker-1", "worker-2", "redis", "postgres",
+                                        "seaweedfs", "migrate", "proxy"}  # fmt: skip
 
 
 def test_only_the_proxy_is_published(compose):
@@ -84,18 +85,26 @@ def test_nginx_accepts_the_proxy_config(compose, tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def test_api_and_worker_share_media_broker_and_database(compose):
-    api, worker = compose["services"]["api"], compose["services"]["worker"]
-    assert api["environment"] == worker["environment"]
+def test_api_and_workers_share_no_filesystem_only_the_services(compose):
+    """As on separate hosts: broker, database and object store are shared; every data dir
+    is the container's own (a cache), and no volume is mounted by two of them."""
+    services = compose["services"]
+    api, workers = services["api"], [services["worker-1"], services["worker-2"]]
+    assert all(w["environment"] == api["environment"] for w in workers)
     env = api["environment"]
     assert env["LOCSVC_BROKER_URL"].startswith("redis://redis:")
     assert env["LOCSVC_DATABASE_URL"].startswith("postgresql+psycopg://")
     assert "@postgres:" in env["LOCSVC_DATABASE_URL"]
-    media = f"media:{env['LOCSVC_DATA_DIR']}"
-    assert media in api["volumes"] and media in worker["volumes"]
-    assert "media" in compose["volumes"]
-    for service in (api, worker):
+    assert env["LOCSVC_STORAGE_URL"].startswith("s3://")
+    assert env["AWS_ENDPOINT_URL"] == "http://seaweedfs:8333"
+    for service in (api, *workers):
+        assert "volumes" not in service
         assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    mounted = [v.split(":")[0] for s in services.values() for v in s.get("volumes", [])
+               if not v.startswith(".")]  # fmt: skip
+    assert len(mounted) == len(set(mounted))
+    assert "locsvc storage init" in services["migrate"]["command"][-1]
+    assert "-s3" in (ROOT / "deploy" / "seaweedfs-s3.sh").read_text()
 
 
 def test_commands_exist_in_the_cli(compose):
@@ -103,13 +112,15 @@ def test_commands_exist_in_the_cli(compose):
 
     from locsvc.cli import main
 
-    for name in ("api", "worker", "migrate"):
-        command = compose["services"][name]["command"]
+    services = compose["services"]
+    commands = [services[name]["command"] for name in ("api", "worker-1", "worker-2")]
+    commands += [c.split() for c in services["migrate"]["command"][-1].split("&&")]
+    for command in commands:
         assert command[0] == "locsvc"
-        words = [word for word in command[1:] if not word.startswith("-")][:2]
-        subcommand = words if name == "migrate" else words[:1]
+        words = [word for word in command[1:] if not word.startswith("-")]
+        subcommand = words[:2] if words[0] in ("db", "storage") else words[:1]
         result = CliRunner().invoke(main, [*subcommand, "--help"])
-        assert result.exit_code == 0, (name, result.output)
+        assert result.exit_code == 0, (command, result.output)
 
 
 def _compose_available() -> bool:
