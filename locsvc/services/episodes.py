@@ -207,6 +207,9 @@ def episode_view(ctx: Context, episode_id: str) -> dict:
         }
 
 
+RETIMED_SHOWN = 50  # the episode's view is polled: a film's every move stays in provenance
+
+
 def source_text_view(stages: Sequence[StageRun]) -> dict | None:
     """The producer's subtitles or script, and once its stage ran, what it made of them:
     the cues re-timed, or what the script's alignment covered."""
@@ -216,8 +219,10 @@ def source_text_view(stages: Sequence[StageRun]) -> dict | None:
             view = dict(record["source_text"])
             if "alignment" in record:
                 view["alignment"] = record["alignment"]
-            if "retimed" in record:
-                view["retimed"] = record["retimed"]
+            if "retimed" in record:  # every move is in the provenance; here the first
+                moves = record["retimed"]
+                view["retimed"] = moves[:RETIMED_SHOWN]
+                view["retimed_count"] = len(moves)
             return view
     return None
 
