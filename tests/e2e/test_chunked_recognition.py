@@ -27,7 +27,10 @@ def chunks_of(view: dict) -> list[dict]:
 
 
 def test_two_workers_share_one_recording_and_its_words_come_back_whole(
-    deployment, api, start_worker, librivox_episode  # noqa: F811
+    deployment,
+    api,
+    start_worker,
+    librivox_episode,  # noqa: F811
 ):
     audio, reference = librivox_episode
     episode_id = post(api, audio, source_language="en")
@@ -48,7 +51,10 @@ def test_two_workers_share_one_recording_and_its_words_come_back_whole(
 
 
 def test_a_worker_killed_mid_chunk_costs_that_chunk_only(
-    deployment, api, start_worker, librivox_episode  # noqa: F811
+    deployment,
+    api,
+    start_worker,
+    librivox_episode,  # noqa: F811
 ):
     audio, reference = librivox_episode
     episode_id = post(api, audio, source_language="en")

@@ -346,8 +346,7 @@ def test_every_route_of_the_app_is_in_a_matrix(app):
     adapter = app.url_map.bind("localhost")
     reached = {
         adapter.match(url.split("?")[0].format(e="e1", r=1, g=1, o="o1"), method.upper())[0]
-        for url, method in [(_url(c[2]), c[1]) for c in CASES]
-        + [(c[2], c[1]) for c in WEB_CASES]
+        for url, method in [(_url(c[2]), c[1]) for c in CASES] + [(c[2], c[1]) for c in WEB_CASES]
     }
     routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert routes - reached == set(), "routes without a case in the authorization matrix"
