@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 NGINX  := $(VENV)/nginx/usr/sbin/nginx
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review bench-rollout bench-dub bench-llm bench-tm bench-source clean
+.PHONY: demo test test-quick setup system-deps lint bench bench-mt bench-review bench-rollout bench-dub bench-llm bench-tm bench-source bench-asr bench-chunked bench-object-store clean
 
 demo: setup  ## set everything up, then localize the bundled JFK sample into es and pt-BR (embedded default)
 	$(BIN)/locsvc localize samples/jfk.mp3 --show demo --language en --to es,pt-BR --out out
@@ -91,6 +91,12 @@ bench-llm: setup  ## the llm engine on the packaged model against Apertium: line
 
 bench-dub: setup  ## dubbing fit, exact lengths, re-voicing WER and TTS throughput on real episodes
 	$(BIN)/python benchmarks/dubbing.py
+
+bench-chunked: setup  ## one long episode: wall time unsplit and in chunks with 1 and 2 workers, WER, QC
+	$(BIN)/python benchmarks/chunked_asr.py
+
+bench-object-store: setup  ## streaming uploads into a real SeaweedFS through S3Storage: peak memory and throughput, 100 MB and 1 GB
+	$(BIN)/python benchmarks/object_store_upload.py
 
 bench-asr: setup  ## the three ASR engines on the same real speech: real-time factor, load time, WER
 	$(BIN)/python benchmarks/asr_engines.py
