@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import jiwer
@@ -97,10 +98,18 @@ def command_line(pid: int) -> str:
 class WorkerProcess:
     """A real `locsvc worker` in its own process group."""
 
-    def __init__(self, overrides: dict, log_path: Path) -> None:
+    def __init__(
+        self,
+        overrides: dict,
+        log_path: Path,
+        prefix: Sequence[str] = (),
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.overrides = overrides
+        self.extra_env = extra_env or {}  # beyond the LOCSVC_* settings (AWS_ENDPOINT_URL)
         self.settings = Settings().with_overrides(overrides)
         self.log_path = log_path
+        self.prefix = list(prefix)  # e.g. `ip netns exec NS`: a host of its own
         self.hostname = f"test-{uuid.uuid4().hex[:12]}@localhost"  # its own name
         self.process: subprocess.Popen | None = None
 
@@ -109,9 +118,9 @@ class WorkerProcess:
         of live workers can stay flat while another worker's heartbeat goes stale."""
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "INFO",
+            [*self.prefix, sys.executable, "-m", "locsvc.cli", "worker", "--loglevel", "INFO",
              "--hostname", self.hostname],
-            env=env_for(self.overrides),
+            env={**env_for(self.overrides), **self.extra_env},
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

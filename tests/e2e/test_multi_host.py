@@ -5,6 +5,8 @@ come out of the API, which never saw a worker's disk."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -13,7 +15,8 @@ from locsvc.adapters.db.migrate import upgrade
 from locsvc.adapters.db.repositories import EpisodeRepository
 from locsvc.app import create_app
 
-from ..helpers import srt_text, upload_episode, wait_for_episode, wer
+from ..helpers import WorkerProcess, srt_text, upload_episode, wait_for_episode, wer
+from ..netns import namespace_hosts  # noqa: F401 - the fixture
 from .conftest import AUTH
 from .test_dubbing import dub, fetch
 
@@ -76,4 +79,56 @@ def test_an_episode_crosses_hosts_through_the_object_store(
             since, until = ((t - start).total_seconds() for t in (began, ended))
             print(f"  {name:<16} {worker or 'api':<40} {since:7.2f} -> {until:7.2f} s")
     assert {w for _, w, _, _ in timeline if w} <= {w.hostname for w in workers}
+    app.extensions["locsvc"].db.dispose()
+
+
+def test_workers_in_network_namespaces_reach_only_the_services(
+    hosts,
+    namespace_hosts,
+    media_dir,
+    apertium,
+    tmp_path,
+    object_store,  # noqa: F811
+):
+    """The same, with each worker a host of its own: a network namespace joined to this
+    one by a veth pair, where only Redis, PostgreSQL and the object store are reachable
+    (forwarded to its gateway address)."""
+    from urllib.parse import urlsplit
+
+    ports = [6379, 5432, urlsplit(object_store.endpoint_url).port]
+    netns = namespace_hosts(2, ports)
+    app = create_app(hosts["api"])
+    upgrade(app.extensions["locsvc"].settings.effective_database_url)
+    api = app.test_client()
+    response = upload_episode(api, AUTH, media_dir / "jfk.mp4", name="jfk.mp4",
+                              source_language="en", targets="es")  # fmt: skip
+    assert response.status_code == 202, response.json
+    episode_id = response.json["id"]
+    workers = []
+    for name, host in zip(("worker-a", "worker-b"), netns.hosts, strict=True):
+        settings = {key: value.replace("127.0.0.1", host.gateway) if isinstance(value, str)
+                    else value for key, value in hosts[name].items()}  # fmt: skip
+        env_endpoint = object_store.endpoint_url.replace("127.0.0.1", host.gateway)
+        worker = WorkerProcess(settings, tmp_path / f"{name}.log", prefix=host.prefix,
+                               extra_env={"AWS_ENDPOINT_URL": env_endpoint})  # fmt: skip
+        worker.start()
+        workers.append(worker)
+    try:
+        view = wait_for_episode(api, episode_id, AUTH)
+        assert view["status"] == "ready", (view, [w.log()[-2000:] for w in workers])
+        assert dub(api, episode_id, "es")["status"] == "done"
+        assert "-->" in api.get(f"/api/v1/episodes/{episode_id}/tracks/es?format=srt",
+                                headers=AUTH).text  # fmt: skip
+        assert fetch(api, episode_id, "es", "wav")[:4] == b"RIFF"
+        with app.extensions["locsvc"].db.session() as session:
+            ran = {s.claimed_by for s in EpisodeRepository(session).get(episode_id).stages}
+        assert ran - {None} <= {w.hostname for w in workers}
+        # Inside a namespace this host's loopback services are out of reach.
+        probe = subprocess.run([*netns.hosts[0].prefix, sys.executable, "-c",
+                                "import socket; socket.create_connection(('127.0.0.1', 6379), 2)"],
+                               capture_output=True)  # fmt: skip
+        assert probe.returncode != 0
+    finally:
+        for worker in workers:
+            worker.stop()
     app.extensions["locsvc"].db.dispose()
