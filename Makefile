@@ -20,9 +20,11 @@ setup: system-deps $(VENV)/.installed
 
 # ffmpeg (ffprobe comes with it); Apertium and the pairs the MT table names; espeak-ng
 # (dub voices for every language but en-US); Chromium for the review page's browser tests
-# (Playwright drives Debian's build: it never downloads a browser of its own).
+# (Playwright drives Debian's build: it never downloads a browser of its own); iproute2
+# for the multi-host test's network namespaces.
 APT_PACKAGES := ffmpeg apertium apertium-en-es apertium-es-pt apertium-fr-es apertium-es-it \
-                apertium-es-gl apertium-es-ca apertium-es-ro espeak-ng chromium chromium-driver
+                apertium-es-gl apertium-es-ca apertium-es-ro espeak-ng chromium chromium-driver \
+                iproute2
 
 system-deps:  ## Debian packages, installed only when missing
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
