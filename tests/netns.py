@@ -12,7 +12,7 @@ import socket
 import subprocess
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pytest
@@ -97,7 +97,7 @@ def _namespaces_usable() -> bool:
 
 
 @pytest.fixture
-def namespace_hosts(request) -> Iterator[callable]:
+def namespace_hosts() -> Iterator[Callable[[int, Sequence[int]], NamespaceHosts]]:
     """``make(count, ports)``: ``count`` namespaces, each with ``ports`` of 127.0.0.1
     forwarded to its gateway address; all removed at the end."""
     if not _namespaces_usable():
