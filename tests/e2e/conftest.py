@@ -7,6 +7,7 @@ from locsvc.adapters.db.migrate import upgrade
 from locsvc.app import create_app
 
 from ..conftest import ADMIN_TOKEN
+from ..netns import namespace_hosts  # noqa: F401 - hosts of their own, for test_multi_host
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 

@@ -16,7 +16,6 @@ from locsvc.adapters.db.repositories import EpisodeRepository
 from locsvc.app import create_app
 
 from ..helpers import WorkerProcess, srt_text, upload_episode, wait_for_episode, wer
-from ..netns import namespace_hosts  # noqa: F401 - the fixture
 from .conftest import AUTH
 from .test_dubbing import dub, fetch
 
@@ -88,7 +87,7 @@ def test_workers_in_network_namespaces_reach_only_the_services(
     media_dir,
     apertium,
     tmp_path,
-    object_store,  # noqa: F811
+    object_store,
 ):
     """The same, with each worker a host of its own: a network namespace joined to this
     one by a veth pair, where only Redis, PostgreSQL and the object store are reachable
