@@ -42,6 +42,7 @@ class Rule(StrEnum):
     DUB_TOO_LONG = "dub_too_long"
     SPEAKER_CHANGE = "speaker_change"
     TM_CONSISTENCY = "tm_consistency"
+    SHOT_CHANGE = "shot_change"
 
 
 SEVERITY: dict[Rule, Severity] = {
@@ -63,7 +64,12 @@ SEVERITY: dict[Rule, Severity] = {
     Rule.SPEAKER_CHANGE: Severity.WARNING,
     # the show approved this source sentence otherwise elsewhere; either may be right
     Rule.TM_CONSISTENCY: Severity.WARNING,
+    # an in- or out-time a few frames off a shot change: the text flashes across the cut
+    Rule.SHOT_CHANGE: Severity.WARNING,
 }
+# Within this many frames of a shot change, a cue's times belong on it (in-time) or the
+# minimum gap before it (out-time): docs/timed-text.md, as segmentation times them.
+NEAR_CUT_FRAMES = 12
 
 
 @dataclass(frozen=True)
@@ -146,13 +152,15 @@ def check(
     dub_overflows: Sequence[tuple[int, int]] = (),
     spoken: Sequence[SpokenWord] = (),
     inconsistencies: Sequence[Inconsistency] = (),
+    shot_changes_ms: Sequence[int] = (),
 ) -> QcReport:
     """Every issue in ``cues`` against ``profile``; ``source`` (the source-language track,
     when this is a translation) enables the untranslated-text rule; ``glossary_issues``
     (cue number, issue) come from checking the translation against the show's glossary;
     ``dub_overflows`` (cue number, ms) are lines its dub could not fit; ``spoken`` (the
     episode's words with their speakers) lets a cue that spans a speaker change be found;
-    ``inconsistencies`` come from the show's translation memory."""
+    ``inconsistencies`` come from the show's translation memory; ``shot_changes_ms`` (the
+    episode's cuts) find in- and out-times a few frames off a cut."""
     issues: list[Issue] = []
     frames = Frames(frame_rate)
     source_texts = {_normalised(c.text) for c in source or ()} - {""}
@@ -163,6 +171,7 @@ def check(
         found += _duration_rules(cue, profile)
         if number > 1:
             found += _neighbour_rules(cues[number - 2], cue, frames, profile)
+        found += _shot_change_rules(cue, shot_changes_ms, frames, profile)
         if source_texts and _normalised(cue.text) in source_texts:
             found.append((Rule.UNTRANSLATED, visible(cue.text), None, "same text as the source"))
         if mixed := unmarked_speaker_change(cue, heard[number - 1]):
@@ -237,6 +246,28 @@ def _text_rules(cue: Cue, profile: TimedTextProfile):
         yield Rule.UNBALANCED_TAGS, " ".join(problems), None, "tags not opened or not closed"
     if bad := invalid_characters("".join(cue.lines)):
         yield Rule.INVALID_CHARACTERS, " ".join(bad), None, "characters a player cannot show"
+
+
+def _shot_change_rules(cue: Cue, cuts_ms: Sequence[int], frames: Frames, profile: TimedTextProfile):
+    start, end = frames.nearest(cue.start_ms), frames.nearest(cue.end_ms)
+    for cut_ms in cuts_ms:
+        cut = frames.nearest(cut_ms)
+        if 0 < abs(start - cut) < NEAR_CUT_FRAMES:
+            side = "after" if start > cut else "before"
+            yield (
+                Rule.SHOT_CHANGE, start - cut, 0,
+                f"in-time {abs(start - cut)} frames {side} the shot change at {cut_ms} ms: "
+                "start on the cut",
+            )  # fmt: skip
+        if 0 < end - cut < NEAR_CUT_FRAMES or (
+            -NEAR_CUT_FRAMES < end - cut < -profile.min_gap_frames
+        ):
+            side = "after" if end > cut else "before"
+            yield (
+                Rule.SHOT_CHANGE, end - cut, -profile.min_gap_frames,
+                f"out-time {abs(end - cut)} frames {side} the shot change at {cut_ms} ms: end "
+                f"{profile.min_gap_frames} frames before the cut",
+            )  # fmt: skip
 
 
 def _duration_rules(cue: Cue, profile: TimedTextProfile):

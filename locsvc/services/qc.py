@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ..adapters.db.repositories import EpisodeRepository, TrackRepository
 from ..adapters.formats import ParsedSubtitles, read_subtitles
 from ..domain.media import frames_per_second
-from ..domain.pipeline import dub_stage
+from ..domain.pipeline import Stage, dub_stage
 from ..domain.profiles import profile_for
 from ..domain.qc import QcReport, check
 from ..domain.requests import parse_frame_rate
@@ -62,7 +63,12 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
         )
         made_with = machine_info(tracks.find(episode_id, language).revisions, found.number)
         glossary = load_recorded_glossary(session, made_with.get("glossaries", []))
-        dub = EpisodeRepository(session).find_stage(episode_id, dub_stage(language))
+        episodes = EpisodeRepository(session)
+        shots = episodes.find_stage(episode_id, Stage.DETECT_SHOTS)
+        # The source track is held to the cuts (its times are the episode's own); a
+        # translation keeps the source's times, checked there.
+        cuts_sha256 = shots.artifact_sha256 if shots is not None and not source_sha256 else None
+        dub = episodes.find_stage(episode_id, dub_stage(language))
         dub_record = dub.artifact_info if dub is not None and dub.status == "done" else None
         source_cues = load_cues(ctx, source_sha256) if source_sha256 else None
         target_cues = load_cues(ctx, found.cues_sha256)
@@ -78,6 +84,7 @@ def qc_track(ctx: Context, episode_id: str, language: str, revision: int | None 
     report = check(
         target_cues, profile, frames_per_second(found.frame_rate), source_cues, term_issues,
         _dub_overflows(dub_record, target_cues, found.number), inconsistencies=others,
+        shot_changes_ms=json.loads(ctx.storage.read_bytes(cuts_sha256)) if cuts_sha256 else (),
     )  # fmt: skip
     body = report.to_dict()
     body["summary"].update(

@@ -80,3 +80,37 @@ def test_a_bad_source_text_is_refused_with_nothing_kept(app, client, auth, data_
         assert error["details"]["field"] == field
     assert stored_objects(app) == before
     assert client.get("/api/v1/episodes", headers=auth).json["items"] == []
+
+
+def test_imported_subtitles_are_checked_against_the_shot_changes(app, client, auth, data_dir,
+                                                                 tmp_path):  # fmt: skip
+    """Three 2 s shots (cuts at 2 s and 4 s) over real speech; a cue that starts 3 frames
+    after the first cut is flagged, one on the second cut is not. The stages run here, in
+    order, as a worker would run them."""
+    import subprocess
+
+    from locsvc.services.pipeline import run_stage
+
+    video = tmp_path / "cuts.mp4"
+    shots = ("testsrc2", "smptebars", "mandelbrot")
+    patterns = [a for p in shots for a in ("-f", "lavfi", "-t", "2", "-i", f"{p}=size=320x240")]
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *patterns, "-i",
+                    str(data_dir / "jfk" / "jfk.mp3"), "-filter_complex",
+                    "[0:v][1:v][2:v]concat=n=3:v=1:a=0[v]", "-map", "[v]", "-map", "3:a",
+                    "-t", "6", "-pix_fmt", "yuv420p", "-c:a", "aac", str(video)],
+                   check=True)  # fmt: skip
+    subtitles = (
+        "1\n00:00:00,500 --> 00:00:01,920\nAnd so, my fellow Americans,\n\n"
+        "2\n00:00:02,120 --> 00:00:03,920\nask not\n\n"
+        "3\n00:00:04,000 --> 00:00:05,500\nwhat your country can do for you,\n\n"
+    )
+    response = upload_episode(client, auth, video, name="cuts.mp4", source_language="en",
+                              source_subtitles=file(subtitles, "cuts.srt"))  # fmt: skip
+    assert response.status_code == 202, response.json
+    episode_id = response.json["id"]
+    ctx = app.extensions["locsvc"]
+    for stage in client.get(response.json["status_url"], headers=auth).json["stages"][1:]:
+        assert run_stage(ctx, episode_id, stage["name"], "test").value == "done", stage
+    qc = client.get(f"/api/v1/episodes/{episode_id}/tracks/en/qc", headers=auth).json
+    shots = [(i["cue"], i["value"]) for i in qc["issues"] if i["rule"] == "shot_change"]
+    assert shots == [(2, 3)], qc["issues"]

@@ -60,6 +60,7 @@ def test_each_injected_violation_is_caught(rule):
 def test_every_rule_but_those_fed_from_outside_the_cues_has_a_mutation():
     assert set(Rule) - set(MUTATIONS) == {
         Rule.UNTRANSLATED, Rule.GLOSSARY, Rule.DUB_TOO_LONG, Rule.TM_CONSISTENCY,
+        Rule.SHOT_CHANGE,  # the episode's cuts: test_times_a_few_frames_off_a_shot_change...
     }  # fmt: skip
 
 
@@ -172,3 +173,21 @@ def test_a_gap_short_of_two_frames_off_the_grid_is_flagged(rate, end_ms, start_m
     # 43 ms at 24 fps is about one frame, whichever frames its ends are nearest to
     cues = [Cue(0, end_ms, ("One.",)), Cue(start_ms, 3000, ("Two.",))]
     assert Rule.MIN_GAP in {i.rule for i in check(cues, EN, rate).issues}
+
+
+def shot_issues(start_ms: int, end_ms: int, cuts: list[int]) -> list[tuple[int, float]]:
+    report = check([Cue(start_ms, end_ms, ("Look.",))], EN, FPS, shot_changes_ms=cuts)
+    return [(i.cue, i.value) for i in report.issues if i.rule == Rule.SHOT_CHANGE]
+
+
+def test_times_a_few_frames_off_a_shot_change_are_flagged():
+    # 25 fps: a frame is 40 ms. A cut at 2000 ms (frame 50).
+    assert shot_issues(2000, 4000, [2000]) == []  # on the cut
+    assert shot_issues(1000, 1920, [2000]) == []  # out 2 frames before it: the gap
+    assert shot_issues(1000, 1500, [2000]) == []  # 12 frames or more away: clear of it
+    assert shot_issues(2120, 4000, [2000]) == [(1, 3)]  # in 3 frames after: a flash
+    assert shot_issues(1880, 4000, [2000]) == [(1, -3)]  # in 3 frames before
+    assert shot_issues(1000, 2160, [2000]) == [(1, 4)]  # out 4 frames past the cut
+    assert shot_issues(1000, 1800, [2000]) == [(1, -5)]  # out 5 frames before, not at the gap
+    report = check([Cue(2120, 4000, ("Look.",))], EN, FPS, shot_changes_ms=[2000])
+    assert report.issues[0].severity == Severity.WARNING

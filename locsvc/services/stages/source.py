@@ -152,7 +152,7 @@ def _source_text(job: StageJob) -> dict:
 
 
 def _shot_changes(ctx: Context, job: StageJob) -> list[int]:
-    """The episode's shot changes, in frames (none for audio)."""
+    """The episode's shot changes, in ms (none for audio)."""
     sha256 = job.artifacts.get(Stage.DETECT_SHOTS)
     return json.loads(ctx.storage.read_bytes(sha256)) if sha256 else []
 
@@ -305,7 +305,8 @@ def write_track(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
         profile = show_profile(session, job.show, language)
     spoken = [] if imported else spoken_words(diarization_of(ctx, job.artifacts),
                                               _transcript(ctx, job))  # fmt: skip
-    qc = check(cues, profile, frames_per_second(job.frame_rate), spoken=spoken).brief()
+    qc = check(cues, profile, frames_per_second(job.frame_rate), spoken=spoken,
+               shot_changes_ms=_shot_changes(ctx, job)).brief()  # fmt: skip
     origin = job.source_text if imported else None
     revision = NewRevision(
         language,
