@@ -72,6 +72,13 @@ class ObjectStore:
     region: str = REGION
     bucket: str = BUCKET
 
+    def environment(self, endpoint_url: str | None = None) -> dict[str, str]:
+        """The AWS_* variables a client (S3Storage, a worker) reads to reach this store."""
+        return {"AWS_ENDPOINT_URL": endpoint_url or self.endpoint_url,
+                "AWS_ACCESS_KEY_ID": self.access_key_id,
+                "AWS_SECRET_ACCESS_KEY": self.secret_access_key,
+                "AWS_DEFAULT_REGION": self.region}  # fmt: skip
+
     def url(self, prefix: str = "") -> str:
         return f"s3://{self.bucket}/{prefix}"
 

@@ -25,10 +25,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def hosts(tmp_path, settings_overrides, redis_url, postgres_url, object_store, monkeypatch):
     """Settings per host: the same services, a data directory each."""
-    for name, value in {"AWS_ENDPOINT_URL": object_store.endpoint_url,
-                        "AWS_ACCESS_KEY_ID": object_store.access_key_id,
-                        "AWS_SECRET_ACCESS_KEY": object_store.secret_access_key,
-                        "AWS_DEFAULT_REGION": object_store.region}.items():  # fmt: skip
+    for name, value in object_store.environment().items():
         monkeypatch.setenv(name, value)  # the workers' environment is this one's
     shared = {**settings_overrides, "asr_model": "base", "broker_url": redis_url,
               "database_url": postgres_url,
@@ -37,16 +34,21 @@ def hosts(tmp_path, settings_overrides, redis_url, postgres_url, object_store, m
             for host in ("api", "worker-a", "worker-b")}  # fmt: skip
 
 
-def test_an_episode_crosses_hosts_through_the_object_store(
-    hosts, start_worker, media_dir, data_dir, apertium, tmp_path
-):
-    app = create_app(hosts["api"])
+def api_with_episode(settings: dict, media_dir):
+    """The API host (this process) and the episode it was sent: the JFK video, into es."""
+    app = create_app(settings)
     upgrade(app.extensions["locsvc"].settings.effective_database_url)
     api = app.test_client()
     response = upload_episode(api, AUTH, media_dir / "jfk.mp4", name="jfk.mp4",
                               source_language="en", targets="es")  # fmt: skip
     assert response.status_code == 202, response.json
-    episode_id = response.json["id"]
+    return app, api, response.json["id"]
+
+
+def test_an_episode_crosses_hosts_through_the_object_store(
+    hosts, start_worker, media_dir, data_dir, apertium, tmp_path
+):
+    app, api, episode_id = api_with_episode(hosts["api"], media_dir)
     workers = [start_worker(hosts[name]) for name in ("worker-a", "worker-b")]
     view = wait_for_episode(api, episode_id, AUTH)
     assert view["status"] == "ready", (view, [w.log()[-2000:] for w in workers])
@@ -96,20 +98,14 @@ def test_workers_in_network_namespaces_reach_only_the_services(
 
     ports = [6379, 5432, urlsplit(object_store.endpoint_url).port]
     netns = namespace_hosts(2, ports)
-    app = create_app(hosts["api"])
-    upgrade(app.extensions["locsvc"].settings.effective_database_url)
-    api = app.test_client()
-    response = upload_episode(api, AUTH, media_dir / "jfk.mp4", name="jfk.mp4",
-                              source_language="en", targets="es")  # fmt: skip
-    assert response.status_code == 202, response.json
-    episode_id = response.json["id"]
+    app, api, episode_id = api_with_episode(hosts["api"], media_dir)
     workers = []
     for name, host in zip(("worker-a", "worker-b"), netns.hosts, strict=True):
         settings = {key: value.replace("127.0.0.1", host.gateway) if isinstance(value, str)
                     else value for key, value in hosts[name].items()}  # fmt: skip
-        env_endpoint = object_store.endpoint_url.replace("127.0.0.1", host.gateway)
+        endpoint = object_store.endpoint_url.replace("127.0.0.1", host.gateway)
         worker = WorkerProcess(settings, tmp_path / f"{name}.log", prefix=host.prefix,
-                               extra_env={"AWS_ENDPOINT_URL": env_endpoint})  # fmt: skip
+                               extra_env=object_store.environment(endpoint))  # fmt: skip
         worker.start()
         workers.append(worker)
     try:

@@ -434,10 +434,7 @@ def test_storage_init_creates_the_bucket_and_checks_the_keys(object_store, tmp_p
 
     bucket = f"init-{uuid.uuid4().hex[:8]}"
     env = {"LOCSVC_DATA_DIR": str(tmp_path), "LOCSVC_STORAGE_URL": f"s3://{bucket}/media",
-           "AWS_ENDPOINT_URL": object_store.endpoint_url,
-           "AWS_ACCESS_KEY_ID": object_store.access_key_id,
-           "AWS_SECRET_ACCESS_KEY": object_store.secret_access_key,
-           "AWS_DEFAULT_REGION": object_store.region}  # fmt: skip
+           **object_store.environment()}  # fmt: skip
     for _ in range(2):  # a second run finds it ready
         result = CliRunner().invoke(main, ["storage", "init"], env=env)
         assert result.exit_code == 0, result.output
@@ -461,10 +458,7 @@ def test_the_player_seeks_in_media_straight_from_the_store(
     from ..conftest import ADMIN_TOKEN
     from ..helpers import upload_episode
 
-    for name, value in {"AWS_ENDPOINT_URL": object_store.endpoint_url,
-                        "AWS_ACCESS_KEY_ID": object_store.access_key_id,
-                        "AWS_SECRET_ACCESS_KEY": object_store.secret_access_key,
-                        "AWS_DEFAULT_REGION": object_store.region}.items():  # fmt: skip
+    for name, value in object_store.environment().items():
         monkeypatch.setenv(name, value)
     prefix = f"player-{uuid.uuid4().hex[:8]}"
     app = create_app({**settings_overrides, "storage_url": object_store.url(prefix)})

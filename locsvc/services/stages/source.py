@@ -84,8 +84,7 @@ def transcribe(ctx: Context, job: StageJob, progress: Progress) -> StageResult:
     """The recording's words: recognised here, or, for a long one, stitched from its
     chunks' (each recognised by whichever worker was free)."""
     if job.asr_chunks:
-        parts = [Transcript.from_dict(json.loads(ctx.storage.read_bytes(job.artifact(name))))
-                 for name in job.asr_chunks]  # fmt: skip
+        parts = [_read_transcript(ctx, job.artifact(name)) for name in job.asr_chunks]
         transcript = stitch(parts, job.requested_language)
     else:
         audio = ctx.storage.path(job.artifact(Stage.EXTRACT_AUDIO))
@@ -140,7 +139,11 @@ def _transcript(ctx: Context, job: StageJob) -> Transcript:
     """The words the later stages read: the script's, timed, where the producer sent a
     script; the recogniser's otherwise."""
     stage = Stage.ALIGN_SCRIPT if Stage.ALIGN_SCRIPT in job.artifacts else Stage.TRANSCRIBE
-    return Transcript.from_dict(json.loads(ctx.storage.read_bytes(job.artifact(stage))))
+    return _read_transcript(ctx, job.artifact(stage))
+
+
+def _read_transcript(ctx: Context, sha256: str) -> Transcript:
+    return Transcript.from_dict(json.loads(ctx.storage.read_bytes(sha256)))
 
 
 def _source_text(job: StageJob) -> dict:
@@ -196,9 +199,7 @@ def align_script(ctx: Context, job: StageJob, progress: Progress) -> StageResult
     """The producer's script timed by the recogniser's words (forced alignment); what the
     script does not cover, and what the speech does not, reported."""
     origin = _source_text(job)
-    recognised = Transcript.from_dict(
-        json.loads(ctx.storage.read_bytes(job.artifact(Stage.TRANSCRIBE)))
-    )
+    recognised = _read_transcript(ctx, job.artifact(Stage.TRANSCRIBE))
     lines = read_script(ctx.storage.read_bytes(origin["sha256"]))
     alignment = forced_alignment.align_script(lines, recognised.words)
     if alignment.unheard and isinstance(ctx.transcriber, TextAligner):
